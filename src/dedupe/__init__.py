@@ -1,0 +1,32 @@
+"""dedupe: find near-duplicate paragraphs in text corpora.
+
+>>> import dedupe
+>>> clusters = dedupe.find_duplicates(["one text here", "another", "One text, here!"])
+>>> clusters[0].keys
+(0, 2)
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from dedupe.api import find_duplicates, find_duplicates_in_files
+from dedupe.cluster import Cluster, Member
+from dedupe.corpus import Span
+from dedupe.errors import CorpusError, DedupeError
+from dedupe.settings import Settings
+
+try:
+    __version__ = version("paragraph-dedupe")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0+unknown"
+
+__all__ = [
+    "Cluster",
+    "CorpusError",
+    "DedupeError",
+    "Member",
+    "Settings",
+    "Span",
+    "__version__",
+    "find_duplicates",
+    "find_duplicates_in_files",
+]

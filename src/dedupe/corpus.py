@@ -1,0 +1,187 @@
+"""Corpus: find files, read and decode them, split them into paragraphs with their spans.
+
+Paragraphs are blocks of non-blank lines. A block holding a line longer than
+``UNWRAPPED_LINE_LENGTH`` characters is taken as unwrapped text, one paragraph per line
+(news dumps, JSONL-like exports, the seeds); a block of shorter lines is hard-wrapped prose
+and stays one paragraph. Line numbers are 1-based and count ``\\n`` only, as editors do.
+
+Files are visited in sorted path order whatever order the file system gives, so results
+do not depend on it. Hidden files and folders (names starting with ``.``) are skipped
+while walking a folder, but not when named directly. Folder symlinks are not followed
+(no loops); file symlinks are read.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dedupe.errors import CorpusError
+
+UNWRAPPED_LINE_LENGTH = 100
+"""A block with a line longer than this is split into one paragraph per line."""
+
+_BINARY_SNIFF_BYTES = 8192
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """Where a paragraph is: a file and its first and last line (1-based, inclusive)."""
+
+    path: str
+    start_line: int
+    end_line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.start_line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph's text and where it came from."""
+
+    text: str
+    span: Span
+
+
+@dataclass(slots=True)
+class Corpus:
+    """The paragraphs of a set of files, in path order, and the files passed over."""
+
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    skipped_binary: list[str] = field(default_factory=list)
+
+    def texts_by_span(self) -> dict[Span, str]:
+        """The paragraphs as a ``Span -> text`` mapping, in corpus order."""
+        return {paragraph.span: paragraph.text for paragraph in self.paragraphs}
+
+
+def split_paragraphs(text: str, *, path: str) -> list[Paragraph]:
+    """Split one file's text into paragraphs with their spans."""
+    paragraphs: list[Paragraph] = []
+    block: list[str] = []
+    block_start = 0
+    lines = text.split("\n")
+    for number, raw_line in enumerate(lines, start=1):
+        line = raw_line.removesuffix("\r")
+        if line.strip():
+            if not block:
+                block_start = number
+            block.append(line)
+            continue
+        if block:
+            paragraphs.extend(_block_paragraphs(block, path=path, start=block_start))
+            block = []
+    if block:
+        paragraphs.extend(_block_paragraphs(block, path=path, start=block_start))
+    return paragraphs
+
+
+def _block_paragraphs(block: list[str], *, path: str, start: int) -> list[Paragraph]:
+    if len(block) > 1 and max(map(len, block)) > UNWRAPPED_LINE_LENGTH:
+        return [
+            Paragraph(line, Span(path, start + offset, start + offset))
+            for offset, line in enumerate(block)
+        ]
+    return [Paragraph("\n".join(block), Span(path, start, start + len(block) - 1))]
+
+
+def read_text(path: Path, *, display: str, encoding: str = "utf-8") -> str | None:
+    """Read and decode a file; ``None`` when it looks binary (a NUL byte near the start)."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise CorpusError(f"{display}: cannot read file: {reason}") from error
+    if b"\0" in data[:_BINARY_SNIFF_BYTES]:
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise CorpusError(
+            f"{display}: not valid {encoding} at byte {error.start}; "
+            "give the right encoding (encoding=..., or --encoding on the command line)"
+        ) from error
+    except LookupError as error:
+        raise ValueError(f"encoding must be a codec Python knows, got {encoding!r}") from error
+    return text.removeprefix("\ufeff")
+
+
+def find_files(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+) -> list[tuple[Path, str]]:
+    """Files under ``paths`` as ``(path, display name)``, sorted by display name.
+
+    ``include`` and ``exclude`` are glob patterns matched against the display name (the
+    path as given, with ``/`` separators) and against the file name alone; with
+    ``include`` given, only matching files are kept. Named files are always kept unless
+    excluded.
+    """
+    found: dict[str, Path] = {}
+    for given in paths:
+        root = Path(given)
+        if root.is_dir():
+            for file in _walk(root):
+                display = file.as_posix()
+                if _selected(display, include=include, exclude=exclude):
+                    found.setdefault(display, file)
+        elif root.exists():
+            display = root.as_posix()
+            if not _matches(display, exclude):
+                found.setdefault(display, root)
+        else:
+            raise CorpusError(f"{root.as_posix()}: no such file or folder")
+    return sorted(((path, display) for display, path in found.items()), key=lambda item: item[1])
+
+
+def _walk(root: Path) -> list[Path]:
+    files: list[Path] = []
+
+    def fail(error: OSError) -> None:
+        where = Path(error.filename).as_posix() if error.filename else root.as_posix()
+        raise CorpusError(f"{where}: cannot list folder: {error.strerror}") from error
+
+    for folder, subfolders, names in os.walk(root, onerror=fail, followlinks=False):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        files.extend(Path(folder, name) for name in sorted(names) if not name.startswith("."))
+    return files
+
+
+def _selected(display: str, *, include: Sequence[str], exclude: Sequence[str]) -> bool:
+    if include and not _matches(display, include):
+        return False
+    return not _matches(display, exclude)
+
+
+def _matches(display: str, patterns: Sequence[str]) -> bool:
+    name = display.rsplit("/", 1)[-1]
+    return any(
+        fnmatch.fnmatchcase(display, pattern) or fnmatch.fnmatchcase(name, pattern)
+        for pattern in patterns
+    )
+
+
+def load_corpus(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    encoding: str = "utf-8",
+) -> Corpus:
+    """Find, read and split the files under ``paths`` into one ``Corpus``."""
+    corpus = Corpus()
+    for path, display in find_files(paths, include=include, exclude=exclude):
+        text = read_text(path, display=display, encoding=encoding)
+        if text is None:
+            corpus.skipped_binary.append(display)
+            continue
+        corpus.files.append(display)
+        corpus.paragraphs.extend(split_paragraphs(text, path=display))
+    return corpus

@@ -1,0 +1,93 @@
+"""Detection settings: the one place where defaults live and parameters are validated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dedupe import lsh
+
+DEFAULT_THRESHOLD = 0.8
+DEFAULT_NUM_PERM = 128
+DEFAULT_NGRAM = 5
+DEFAULT_SEED = 1
+
+_MAX_SEED = 2**32 - 1
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Validated detection settings.
+
+    ``bands`` and ``rows`` are derived from ``threshold`` and ``num_perm`` when not given
+    (see ``lsh.optimal_bands_rows``); give one and the other follows from ``num_perm``.
+    """
+
+    threshold: float = DEFAULT_THRESHOLD
+    num_perm: int = DEFAULT_NUM_PERM
+    ngram: int = DEFAULT_NGRAM
+    seed: int = DEFAULT_SEED
+    bands: int | None = None
+    rows: int | None = None
+
+    def __post_init__(self) -> None:
+        _check_number("threshold", self.threshold, low=0.0, high=1.0, low_open=True)
+        _check_int("num_perm", self.num_perm, low=1)
+        _check_int("ngram", self.ngram, low=1)
+        _check_int("seed", self.seed, low=0, high=_MAX_SEED)
+        if self.bands is not None:
+            _check_int("bands", self.bands, low=1, high=self.num_perm)
+        if self.rows is not None:
+            _check_int("rows", self.rows, low=1, high=self.num_perm)
+        bands, rows = self.bands, self.rows
+        if bands is None and rows is None:
+            bands, rows = lsh.optimal_bands_rows(threshold=self.threshold, num_perm=self.num_perm)
+        elif bands is None:
+            assert rows is not None
+            bands = self.num_perm // rows
+        elif rows is None:
+            rows = self.num_perm // bands
+        if bands * rows > self.num_perm:
+            raise ValueError(
+                f"bands * rows must be at most num_perm={self.num_perm}, "
+                f"got bands={bands} * rows={rows} = {bands * rows}"
+            )
+        object.__setattr__(self, "bands", bands)
+        object.__setattr__(self, "rows", rows)
+
+    @property
+    def band_shape(self) -> tuple[int, int]:
+        """``(bands, rows)``, always set after validation."""
+        assert self.bands is not None
+        assert self.rows is not None
+        return self.bands, self.rows
+
+    def as_dict(self) -> dict[str, float | int]:
+        """The settings as plain values, for reports and cache keys."""
+        bands, rows = self.band_shape
+        return {
+            "threshold": self.threshold,
+            "num_perm": self.num_perm,
+            "ngram": self.ngram,
+            "seed": self.seed,
+            "bands": bands,
+            "rows": rows,
+        }
+
+
+def _check_int(name: str, value: object, *, low: int, high: int | None = None) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{name} must be an integer, got {value!r}")
+    if value < low or (high is not None and value > high):
+        valid = f"[{low}, {high}]" if high is not None else f">= {low}"
+        raise ValueError(f"{name} must be in {valid}, got {value}")
+
+
+def _check_number(
+    name: str, value: object, *, low: float, high: float, low_open: bool = False
+) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{name} must be a number, got {value!r}")
+    too_low = value <= low if low_open else value < low
+    if too_low or value > high or value != value:  # value != value: NaN
+        valid = f"({low}, {high}]" if low_open else f"[{low}, {high}]"
+        raise ValueError(f"{name} must be in {valid}, got {value}")

@@ -1,0 +1,103 @@
+"""Tokenization and token hashing on bytes, vectorized over a whole batch.
+
+A batch of texts is joined with spaces into one UTF-8 buffer and read as a NumPy byte
+array. ASCII texts (the common case) are normalized right there by a 256-entry table:
+upper case folds to lower, every other ASCII byte that is not a letter or digit becomes
+a space. A text with any non-ASCII character takes the exact fallback first
+(``normalize.normalize``: NFKC, case folding, non-word characters to spaces), after
+which its only ASCII bytes are letters, digits and spaces, so the table leaves it alone.
+Either way tokens are the runs of non-space bytes: exactly ``normalize(text).split()``.
+
+Each token is hashed from its bytes packed little-endian into 64-bit words: the first
+word is the token itself for tokens of up to 8 bytes (most words), so those never
+collide; longer tokens chain further words through a 64-bit finalizer. No Python call
+is made per token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from dedupe.hashing import I64, MASK64, U64, fmix64
+from dedupe.normalize import normalize
+
+_SPACE = ord(" ")
+_WORD_BYTES = 8
+_LENGTH_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _byte_table() -> np.ndarray:
+    table = np.arange(256, dtype=np.uint8)
+    for code in range(128):
+        char = chr(code)
+        if char.isascii() and char.isalnum():
+            table[code] = ord(char.lower())
+        else:
+            table[code] = _SPACE
+    return table
+
+
+_BYTE_TABLE = _byte_table()
+# _LOW_BYTES[n] keeps the low n bytes of a little-endian word (n = 0..8).
+_LOW_BYTES = np.array([(1 << (8 * n)) - 1 if n < 8 else MASK64 for n in range(9)], np.uint64)
+
+
+def normalized_bytes(texts: Sequence[str]) -> tuple[np.ndarray, I64, I64]:
+    """The batch as one normalized byte array, with each text's byte start and length."""
+    parts = list(texts)
+    ascii_flags = np.fromiter(map(str.isascii, parts), dtype=bool, count=len(parts))
+    non_ascii = np.flatnonzero(~ascii_flags).tolist()
+    for index in non_ascii:
+        parts[index] = normalize(parts[index])
+    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    for index in non_ascii:
+        lengths[index] = len(parts[index].encode("utf-8"))
+    joined = np.frombuffer(" ".join(parts).encode("utf-8"), dtype=np.uint8)
+    starts = np.zeros(len(parts), dtype=np.int64)
+    if len(parts) > 1:
+        np.cumsum(lengths[:-1] + 1, out=starts[1:])
+    return _BYTE_TABLE[joined], starts, lengths
+
+
+def token_hashes(texts: Sequence[str]) -> tuple[U64, I64]:
+    """Normalize, tokenize and hash a batch: (flat token hashes, tokens per text)."""
+    data, text_starts, text_lengths = normalized_bytes(texts)
+    is_word = np.zeros(len(data) + 2, dtype=np.int8)
+    is_word[1:-1] = data != _SPACE
+    edges = np.diff(is_word)
+    token_starts = np.flatnonzero(edges == 1)
+    token_lengths = np.flatnonzero(edges == -1) - token_starts
+    first = np.searchsorted(token_starts, text_starts)
+    last = np.searchsorted(token_starts, text_starts + text_lengths)
+    counts = (last - first).astype(np.int64)
+    return hash_tokens(data, token_starts, token_lengths), counts
+
+
+def hash_tokens(data: np.ndarray, starts: I64, lengths: I64) -> U64:
+    """Hash the tokens ``data[start:start + length]`` from their packed 64-bit words."""
+    padded = np.zeros(len(data) + 2 * _WORD_BYTES, dtype=np.uint8)
+    padded[: len(data)] = data
+    # Unaligned 64-bit reads: a word starting at byte s is word s // 8 of the view at s % 8.
+    views = [
+        np.frombuffer(padded, dtype="<u8", offset=shift, count=(len(padded) - shift) // 8)
+        for shift in range(_WORD_BYTES)
+    ]
+    hashes = np.zeros(len(starts), dtype=np.uint64)
+    active = np.arange(len(starts), dtype=np.int64)
+    offset = 0
+    while len(active):
+        positions = starts[active] + offset
+        remaining = lengths[active] - offset
+        words = np.empty(len(active), dtype=np.uint64)
+        shift = positions % _WORD_BYTES
+        for value in range(_WORD_BYTES):
+            chosen = shift == value
+            words[chosen] = views[value][positions[chosen] // _WORD_BYTES]
+        words &= _LOW_BYTES[np.minimum(remaining, _WORD_BYTES)]
+        hashes[active] = words if offset == 0 else fmix64(hashes[active]) ^ words
+        offset += _WORD_BYTES
+        active = active[lengths[active] > offset]
+    hashes ^= lengths.astype(np.uint64) * _LENGTH_MULTIPLIER
+    return fmix64(hashes)
