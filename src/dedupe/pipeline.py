@@ -138,7 +138,16 @@ class ShingleSets:
 
 def find_clusters(texts: Sequence[str], settings: Settings) -> PositionClusters:
     """Run the whole pipeline on ``texts``; clusters of positions in input order."""
-    fingerprints = fingerprint(texts, settings)
+    return cluster_fingerprints(texts, fingerprint(texts, settings), settings)
+
+
+def cluster_fingerprints(
+    texts: Sequence[str], fingerprints: Fingerprints, settings: Settings
+) -> PositionClusters:
+    """Steps 2 to 5 on fingerprints computed earlier (by batch, from a cache or a worker).
+
+    ``texts`` is only read for the texts of candidate pairs, to verify them.
+    """
     groups = group_identical(fingerprints)
     candidates = lsh.candidate_pairs(fingerprints.band_keys[groups.representatives])
     shingle_sets = ShingleSets(texts, groups, candidates.ravel(), ngram=settings.ngram)
