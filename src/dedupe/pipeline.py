@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +30,9 @@ from dedupe.verify import F64, jaccard_pairs
 
 BATCH_SIZE = 25_000
 """Texts fingerprinted at once: large enough to amortize NumPy calls, small enough for cache."""
+
+VERIFY_CHUNK_TEXTS = 100_000
+"""Texts shingled at once for verification: about 0.5 GB for paragraphs of 60 words."""
 
 _CONTENT_SALTS = (0xC0DE1, 0xC0DE2)
 
@@ -63,25 +66,31 @@ class PositionClusters:
 def fingerprint(
     texts: Sequence[str], settings: Settings, *, batch_size: int = BATCH_SIZE
 ) -> Fingerprints:
-    """Fingerprint all texts, ``batch_size`` at a time."""
-    parts = [
-        fingerprint_batch(texts[low : low + batch_size], settings)
-        for low in range(0, len(texts), batch_size)
-    ]
-    if not parts:
-        bands, _ = settings.band_shape
-        return Fingerprints(
-            np.empty((0, 2), np.uint64), np.empty(0, np.int64), np.empty((0, bands), np.uint64)
-        )
-    return Fingerprints(
-        np.concatenate([part.content for part in parts]),
-        np.concatenate([part.token_counts for part in parts]),
-        np.concatenate([part.band_keys for part in parts]),
+    """Fingerprint all texts, ``batch_size`` at a time, into arrays allocated once."""
+    bands, _ = settings.band_shape
+    result = Fingerprints(
+        np.empty((len(texts), 2), np.uint64),
+        np.empty(len(texts), np.int64),
+        np.empty((len(texts), bands), np.uint64),
     )
+    for low in range(0, len(texts), batch_size):
+        part = fingerprint_batch(texts[low : low + batch_size], settings)
+        high = low + len(part.token_counts)
+        result.content[low:high] = part.content
+        result.token_counts[low:high] = part.token_counts
+        result.band_keys[low:high] = part.band_keys
+    return result
 
 
 def fingerprint_batch(texts: Sequence[str], settings: Settings) -> Fingerprints:
     """Fingerprint one batch of texts with vectorized stages."""
+    return fingerprint_with_shingles(texts, settings)[0]
+
+
+def fingerprint_with_shingles(
+    texts: Sequence[str], settings: Settings
+) -> tuple[Fingerprints, U64, I64]:
+    """``fingerprint_batch`` plus the texts' shingle hashes in CSR form (with repeats)."""
     bands, rows = settings.band_shape
     tokens, counts = token_hashes(texts)
     shingles, shingle_counts = ngram_hashes(tokens, counts, ngram=settings.ngram)
@@ -89,7 +98,7 @@ def fingerprint_batch(texts: Sequence[str], settings: Settings) -> Fingerprints:
         shingles, shingle_counts, num_perm=settings.num_perm, seed=settings.seed
     )
     keys = lsh.band_keys(signatures, bands=bands, rows=rows)
-    return Fingerprints(content_hashes(tokens, counts), counts, keys)
+    return Fingerprints(content_hashes(tokens, counts), counts, keys), shingles, shingle_counts
 
 
 def content_hashes(tokens: U64, counts: I64) -> U64:
@@ -110,11 +119,16 @@ def content_hashes(tokens: U64, counts: I64) -> U64:
 
 def group_identical(fingerprints: Fingerprints) -> Groups:
     """Group texts with the same token sequence; order distinct texts by content hash."""
-    group_of = np.full(len(fingerprints.token_counts), -1, dtype=np.int64)
-    nonempty = np.flatnonzero(fingerprints.token_counts > 0)
-    content = fingerprints.content[nonempty]
-    order = nonempty[np.lexsort((content[:, 1], content[:, 0]))]  # stable: first occurrence leads
-    ordered = fingerprints.content[order]
+    return group_by_content(fingerprints.content, fingerprints.token_counts)
+
+
+def group_by_content(content: U64, token_counts: I64) -> Groups:
+    """``group_identical`` on the two fingerprint arrays it reads (band keys may be elsewhere)."""
+    group_of = np.full(len(token_counts), -1, dtype=np.int64)
+    nonempty = np.flatnonzero(token_counts > 0)
+    nonempty_content = content[nonempty]
+    order = nonempty[np.lexsort((nonempty_content[:, 1], nonempty_content[:, 0]))]
+    ordered = content[order]  # the lexsort is stable: a text's first occurrence leads
     new_group = np.ones(len(order), dtype=bool)
     new_group[1:] = np.any(ordered[1:] != ordered[:-1], axis=1)
     group_of[order] = np.cumsum(new_group) - 1
@@ -148,16 +162,67 @@ def cluster_fingerprints(
 
     ``texts`` is only read for the texts of candidate pairs, to verify them.
     """
-    groups = group_identical(fingerprints)
-    candidates = lsh.candidate_pairs(fingerprints.band_keys[groups.representatives])
-    shingle_sets = ShingleSets(texts, groups, candidates.ravel(), ngram=settings.ngram)
-    similarities = shingle_sets.jaccard(candidates)
+    keys = fingerprints.band_keys
+    columns = (keys[:, band] for band in range(keys.shape[1]))
+    return cluster_groups(texts, group_identical(fingerprints), columns, settings)
+
+
+def cluster_groups(
+    texts: Sequence[str], groups: Groups, band_columns: Iterable[U64], settings: Settings
+) -> PositionClusters:
+    """Steps 3 to 5 with the band keys of all texts given one band (column) at a time.
+
+    Only one column is held at a time, so the band keys can come from disk.
+    """
+    candidates = candidate_pairs_by_band(band_columns, groups.representatives)
+    similarities = verified_jaccard(texts, groups, candidates, ngram=settings.ngram)
     edges = candidates[similarities >= settings.threshold]
     labels = connected_components(len(groups.representatives), edges)
-    return _expand(groups, labels, shingle_sets)
+    return _expand(texts, groups, labels, ngram=settings.ngram)
 
 
-def _expand(groups: Groups, labels: I64, shingle_sets: ShingleSets) -> PositionClusters:
+def candidate_pairs_by_band(band_columns: Iterable[U64], representatives: I64) -> I64:
+    """``lsh.candidate_pairs`` of the representatives' band keys, one band at a time.
+
+    Equal to the all-bands call (a pair is a candidate when any band puts it in a
+    bucket), but holds one column of keys at a time instead of a copy of all of them.
+    """
+    count = len(representatives)
+    found: list[I64] = []
+    for column in band_columns:
+        pairs = lsh.candidate_pairs(column[representatives][:, None])
+        found.append(pairs[:, 0] * count + pairs[:, 1])
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    codes = np.unique(np.concatenate(found))
+    return np.stack((codes // count, codes % count), axis=1).astype(np.int64)
+
+
+def verified_jaccard(
+    texts: Sequence[str],
+    groups: Groups,
+    pairs: I64,
+    *,
+    ngram: int,
+    chunk_texts: int = VERIFY_CHUNK_TEXTS,
+) -> F64:
+    """Exact Jaccard of pairs of distinct-text ids, shingling ``chunk_texts`` texts at a time.
+
+    Pairs are taken ``chunk_texts // 2`` at a time, so at most ``chunk_texts`` texts are
+    shingled at once whatever the number of pairs; a text in several chunks is shingled
+    again.
+    """
+    result = np.empty(len(pairs), dtype=np.float64)
+    low = 0
+    while low < len(pairs):
+        high = min(len(pairs), low + max(1, chunk_texts // 2))
+        chunk = pairs[low:high]
+        result[low:high] = ShingleSets(texts, groups, chunk.ravel(), ngram=ngram).jaccard(chunk)
+        low = high
+    return result
+
+
+def _expand(texts: Sequence[str], groups: Groups, labels: I64, *, ngram: int) -> PositionClusters:
     """Turn components of distinct texts into clusters of input positions."""
     positions = np.flatnonzero(groups.group_of >= 0)
     component = labels[groups.group_of[positions]]
@@ -179,5 +244,5 @@ def _expand(groups: Groups, labels: I64, shingle_sets: ShingleSets) -> PositionC
     differs = distinct != first_distinct
     if differs.any():
         pairs = np.stack((first_distinct[differs], distinct[differs]), axis=1)
-        similarities[differs] = shingle_sets.jaccard(pairs)
+        similarities[differs] = verified_jaccard(texts, groups, pairs, ngram=ngram)
     return PositionClusters(positions, similarities, offsets)
