@@ -1,13 +1,14 @@
 """Dedupe a large synthetic corpus on one machine and print the time and peak memory.
 
-Not a unit test: run it by hand, alone on the machine (it takes minutes at 10M)::
+Not a unit test: run it by hand from the repository root, alone on the machine (it takes
+minutes at 10M)::
 
-    python benchmarks/scale_10m.py --size 10000000
-    python benchmarks/scale_10m.py --size 1000000 --engine memory
+    python -m benchmarks.scale_10m --size 10000000
+    python -m benchmarks.scale_10m --size 1000000 --engine memory
 
-Paragraphs are built deterministically, one at a time, from real English sentences (the
-docstrings of a fixed list of standard-library modules): paragraph ``i`` is a function of
-``i`` alone, so the corpus is the same on every run and never held in memory whole. About
+Paragraphs are built deterministically, one at a time, from real English sentences
+(``benchmarks.realtext.sentence_pool``): paragraph ``i`` is a function of ``i`` alone, so
+the corpus is the same on every run of an installation and never held in memory whole. About
 one paragraph in ten is a copy of an earlier one: half exact (up to case), half with one
 word replaced. ``--engine disk`` streams the texts through
 ``dedupe.ondisk.find_clusters_on_disk``; ``--engine memory`` builds the list of texts and
@@ -17,99 +18,31 @@ calls ``dedupe.pipeline.find_clusters``, for comparison.
 from __future__ import annotations
 
 import argparse
-import importlib
-import inspect
 import platform
-import re
 import resource
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
+from benchmarks.realtext import sentence_pool
 from dedupe.hashing import U64, fmix64
 from dedupe.ondisk import find_clusters_on_disk
 from dedupe.pipeline import PositionClusters, find_clusters
 from dedupe.settings import Settings
 
-MODULES = [
-    "argparse",
-    "asyncio",
-    "collections",
-    "concurrent.futures",
-    "contextlib",
-    "csv",
-    "dataclasses",
-    "datetime",
-    "decimal",
-    "email",
-    "enum",
-    "fractions",
-    "functools",
-    "http.client",
-    "http.server",
-    "inspect",
-    "io",
-    "ipaddress",
-    "itertools",
-    "json",
-    "logging",
-    "mailbox",
-    "multiprocessing",
-    "os",
-    "pathlib",
-    "pickle",
-    "pydoc",
-    "random",
-    "re",
-    "shutil",
-    "socket",
-    "sqlite3",
-    "ssl",
-    "statistics",
-    "string",
-    "subprocess",
-    "tarfile",
-    "tempfile",
-    "textwrap",
-    "threading",
-    "unittest",
-    "urllib.parse",
-    "urllib.request",
-    "uuid",
-    "xml.dom.minidom",
-    "zipfile",
-]
 SENTENCES_PER_PARAGRAPH = 4
 COPY_EVERY = 10  # about one paragraph in COPY_EVERY copies an earlier one
 COPY_WINDOW = 100_000  # how far back a copy's source can be
 CHUNK = 100_000
 
 
-def sentences() -> list[str]:
-    """Sorted distinct ASCII sentences of 6 to 40 words from stdlib docstrings."""
-    found: set[str] = set()
-    for name in MODULES:
-        module = importlib.import_module(name)
-        for _, member in sorted(vars(module).items()):
-            owners = [member]
-            if inspect.isclass(member):
-                owners += [value for _, value in sorted(vars(member).items())]
-            for owner in owners:
-                doc = getattr(owner, "__doc__", None)
-                if isinstance(doc, str):
-                    for sentence in re.split(r"(?<=[.!?])\s+", " ".join(doc.split())):
-                        if 6 <= len(sentence.split()) <= 40 and sentence.isascii():
-                            found.add(sentence)
-    return sorted(found)
-
-
 def _mix(values: U64, salt: int) -> U64:
     return fmix64(values * np.uint64(0x9E3779B97F4A7C15) + np.uint64(salt))
 
 
-def corpus(size: int, pool: list[str]) -> Iterator[str]:
+def corpus(size: int, pool: Sequence[str]) -> Iterator[str]:
     """The ``size`` paragraphs, in order, ``CHUNK`` computed at a time."""
     for low in range(0, size, CHUNK):
         index = np.arange(low, min(low + CHUNK, size), dtype=np.uint64)
@@ -130,7 +63,7 @@ def corpus(size: int, pool: list[str]) -> Iterator[str]:
                 yield " ".join(words)
 
 
-def _base_paragraphs(index: U64, pool: list[str]) -> list[str]:
+def _base_paragraphs(index: U64, pool: Sequence[str]) -> list[str]:
     picks = [
         (_mix(index, 100 + slot) % np.uint64(len(pool))).tolist()
         for slot in range(SENTENCES_PER_PARAGRAPH)
@@ -149,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engine", choices=("disk", "memory"), default="disk")
     args = parser.parse_args(argv)
     settings = Settings()
-    pool = sentences()
+    pool = sentence_pool()
     start = time.perf_counter()
     found: PositionClusters
     if args.engine == "memory":
