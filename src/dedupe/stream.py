@@ -83,7 +83,8 @@ def _deduplicate(texts: Iterator[str], settings: Settings, batch_size: int) -> I
 
 def _decide(batch: Batch, seen: Seen) -> npt.NDArray[np.bool_]:
     """Which texts of the batch to keep, given the texts kept before it."""
-    keep: npt.NDArray[np.bool_] = batch.set_counts == 0  # empty texts never match, so they are always kept
+    # Empty texts never match anything, so they are always kept.
+    keep: npt.NDArray[np.bool_] = batch.set_counts == 0
     fingerprints = batch.fingerprints
     # A later copy of a text in the same batch is dropped whatever happens to the first.
     firsts = np.sort(
