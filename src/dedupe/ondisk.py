@@ -74,6 +74,9 @@ class TextFile(Sequence[str]):
     def __getitem__(self, index: int | slice) -> str | list[str]:
         if isinstance(index, slice):
             return [self[position] for position in range(*index.indices(len(self)))]
+        if not -len(self) <= index < len(self):
+            raise IndexError(f"text {index} out of range for {len(self)} texts")
+        index %= len(self)
         start, end = int(self._offsets[index]), int(self._offsets[index + 1])
         data = os.pread(self._file.fileno(), end - start, start)
         return data.decode("utf-8", "surrogatepass")
