@@ -1,7 +1,8 @@
 """Connected components of an edge list, in memory or as a distributed large-star/small-star loop.
 
 Nodes are int64 ids; every node is labelled with the smallest node of its component.
-Only nodes that appear in an edge are labelled.
+Only nodes that appear in an edge are labelled, and self-loops are ignored (a node
+whose only edge is to itself gets no label).
 
 The distributed loop (Kiveris et al., "Connected Components in MapReduce and Beyond",
 2014) keeps every edge in both directions, each direction on the part that owns its
@@ -36,6 +37,7 @@ MAX_ROUNDS = 200
 
 def components_in_memory(edges: I64) -> tuple[I64, I64]:
     """``(nodes, labels)`` of the nodes of ``edges`` (an ``(m, 2)`` array), nodes sorted."""
+    edges = _without_self_loops(edges)
     nodes = np.unique(edges)
     compact = np.searchsorted(nodes, edges)
     return nodes, nodes[connected_components(len(nodes), compact)]
@@ -84,7 +86,7 @@ def split_edges(edges: I64, parts: int) -> list[I64]:
 
 def split_symmetric(edges: I64, parts: int) -> list[I64]:
     """Both directions of each edge, cut by the owner of their first node."""
-    return _split_by_owner(_both_directions(edges), parts)
+    return _split_by_owner(_both_directions(_without_self_loops(edges)), parts)
 
 
 def split_large_star(edges: I64, parts: int) -> list[I64]:
@@ -146,6 +148,11 @@ def unique_rows(*pieces: I64) -> I64:
 
 def _same_rows(before: I64, after: I64) -> bool:
     return bool(np.array_equal(before, after))
+
+
+def _without_self_loops(edges: I64) -> I64:
+    kept: I64 = edges[edges[:, 0] != edges[:, 1]]
+    return kept
 
 
 def _both_directions(edges: I64) -> I64:
