@@ -1,24 +1,21 @@
-"""Shared fixtures."""
+"""Shared fixtures and hypothesis profiles."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "default", deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=60
+)
+settings.load_profile("default")
+
+REPO = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def dask_client() -> Iterator[object]:
-    """A real ``dask.distributed`` cluster, once per module: 2 single-threaded worker
-    processes on 127.0.0.1, no dashboard."""
-    from distributed import Client, LocalCluster
-
-    cluster = LocalCluster(  # type: ignore[no-untyped-call]
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-    )
-    with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
-        yield client
+@pytest.fixture
+def seeds_dir() -> Path:
+    """The checked-in seed corpus."""
+    return REPO / "seeds"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -13,13 +14,15 @@ from hypothesis import strategies as st
 from dedupe.components import components_in_memory, distributed_components, large_star, small_star
 from dedupe.exchange import Tasks
 from dedupe.hashing import I64
+from tests.dask_cluster import local_client
 
 Graph = tuple[I64, I64]  # (edges, node ids)
 
 
-@pytest.fixture
-def client(dask_client: Client) -> Client:
-    return dask_client
+@pytest.fixture(scope="module")
+def client() -> Iterator[Client]:
+    with local_client() as started:
+        yield started
 
 
 def union_find_labels(edges: I64) -> dict[int, int]:

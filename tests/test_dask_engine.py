@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from dedupe.api import attach_keys
 from dedupe.cluster import Cluster
 from dedupe.datasets import TextFiles
 from dedupe.settings import Settings
+from tests.dask_cluster import local_client
 
 CORPUS_SIZE = 20_000
 _VOCABULARY = tuple(f"w{number}" for number in range(4_000))
@@ -47,6 +49,12 @@ def make_corpus(size: int, *, seed: int) -> list[str]:
             count = int(rng.integers(3, 60))
             texts.append(" ".join(_VOCABULARY[i] for i in rng.integers(0, 4_000, count)))
     return texts
+
+
+@pytest.fixture(scope="module")
+def dask_client() -> Iterator[Client]:
+    with local_client() as started:
+        yield started
 
 
 @pytest.fixture(scope="module")

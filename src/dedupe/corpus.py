@@ -120,7 +120,8 @@ def find_files(
     """Files under ``paths`` as ``(path, display name)``, sorted by display name.
 
     ``include`` and ``exclude`` are glob patterns matched against the display name (the
-    path as given, with ``/`` separators) and against the file name alone; with
+    path as given, with ``/`` separators), the path below the folder being walked, and
+    the file name alone (``*`` also matches ``/``); with
     ``include`` given, only matching files are kept. Named files are always kept unless
     excluded.
     """
@@ -130,11 +131,12 @@ def find_files(
         if root.is_dir():
             for file in _walk(root):
                 display = file.as_posix()
-                if _selected(display, include=include, exclude=exclude):
+                relative = file.relative_to(root).as_posix()
+                if _selected((display, relative), include=include, exclude=exclude):
                     found.setdefault(display, file)
-        elif root.exists():
+        elif root.exists() or root.is_symlink():
             display = root.as_posix()
-            if not _matches(display, exclude):
+            if not _matches((display,), exclude):
                 found.setdefault(display, root)
         else:
             raise CorpusError(f"{root.as_posix()}: no such file or folder")
@@ -154,18 +156,16 @@ def _walk(root: Path) -> list[Path]:
     return files
 
 
-def _selected(display: str, *, include: Sequence[str], exclude: Sequence[str]) -> bool:
-    if include and not _matches(display, include):
+def _selected(names: tuple[str, ...], *, include: Sequence[str], exclude: Sequence[str]) -> bool:
+    if include and not _matches(names, include):
         return False
-    return not _matches(display, exclude)
+    return not _matches(names, exclude)
 
 
-def _matches(display: str, patterns: Sequence[str]) -> bool:
-    name = display.rsplit("/", 1)[-1]
-    return any(
-        fnmatch.fnmatchcase(display, pattern) or fnmatch.fnmatchcase(name, pattern)
-        for pattern in patterns
-    )
+def _matches(names: tuple[str, ...], patterns: Sequence[str]) -> bool:
+    """Whether any pattern matches any of the names or the last name's file name."""
+    candidates = (*names, names[-1].rsplit("/", 1)[-1])
+    return any(fnmatch.fnmatchcase(name, pattern) for name in candidates for pattern in patterns)
 
 
 def load_corpus(

@@ -8,6 +8,7 @@ without importing Dask.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -40,10 +41,7 @@ class TextFiles:
 
     def __init__(
         self,
-        paths: str
-        | os.PathLike[str]
-        | list[str | os.PathLike[str]]
-        | tuple[str | os.PathLike[str], ...],
+        paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
         *,
         column: str = "text",
         format: Format | None = None,
