@@ -12,9 +12,10 @@ import sys
 import time
 from importlib.metadata import version
 
-import dedupe
 from tests.dask_cluster import local_client
 from tests.test_dask_engine import make_corpus
+
+import dedupe
 
 
 def main(sizes: list[int]) -> None:
