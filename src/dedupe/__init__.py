@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 from dedupe.api import find_duplicates, find_duplicates_in_files
 from dedupe.cluster import Cluster, Member
 from dedupe.corpus import Span
+from dedupe.datasets import TextFiles
 from dedupe.errors import CorpusError, DedupeError, IndexFileError
 from dedupe.index import Index
 from dedupe.settings import Settings
@@ -30,6 +31,7 @@ __all__ = [
     "Member",
     "Settings",
     "Span",
+    "TextFiles",
     "__version__",
     "deduplicate",
     "find_duplicates",
