@@ -15,12 +15,12 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
 from pathlib import Path
 from typing import overload
 
 import numpy as np
 
+from dedupe.batches import text_batches
 from dedupe.hashing import I64, U64
 from dedupe.pipeline import (
     BATCH_SIZE,
@@ -142,20 +142,12 @@ def _spill(
     batch_size: int,
 ) -> tuple[U64, I64]:
     """Fingerprint batch by batch; keep content hashes and token counts, spill the rest."""
-    if isinstance(texts, (str, bytes)):
-        raise TypeError(f"texts must be an iterable of str, not a single {type(texts).__name__}")
     contents: list[U64] = [np.empty((0, 2), dtype=np.uint64)]
     counts: list[I64] = [np.empty(0, dtype=np.int64)]
-    iterator = iter(texts)
-    done = 0
-    while batch := list(islice(iterator, batch_size)):
-        if not set(map(type, batch)) <= {str}:
-            offset, text = next((i, t) for i, t in enumerate(batch) if not isinstance(t, str))
-            raise TypeError(f"texts[{done + offset}] must be str, got {type(text).__name__}")
+    for batch in text_batches(texts, batch_size=batch_size):
         part = fingerprint_batch(batch, settings)
         text_file.append(batch)
         band_files.append(part.band_keys)
         contents.append(part.content)
         counts.append(part.token_counts)
-        done += len(batch)
     return np.concatenate(contents), np.concatenate(counts)

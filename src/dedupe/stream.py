@@ -18,11 +18,11 @@ all its members near-duplicates of one another, both keep the same texts.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from itertools import islice
 
 import numpy as np
 import numpy.typing as npt
 
+from dedupe.batches import text_batches
 from dedupe.hashing import I64, U64, gather_segments
 from dedupe.pipeline import BATCH_SIZE, group_by_content
 from dedupe.seen import Batch, Seen, prepare
@@ -59,26 +59,17 @@ def deduplicate(
     settings = Settings(
         threshold=threshold, num_perm=num_perm, ngram=ngram, seed=seed, bands=bands, rows=rows
     )
-    if isinstance(texts, (str, bytes)):
-        raise TypeError(f"texts must be an iterable of str, not a single {type(texts).__name__}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
-    return _deduplicate(iter(texts), settings, batch_size)
+    return _deduplicate(text_batches(texts, batch_size=batch_size), settings)
 
 
-def _deduplicate(texts: Iterator[str], settings: Settings, batch_size: int) -> Iterator[str]:
+def _deduplicate(chunks: Iterator[list[str]], settings: Settings) -> Iterator[str]:
     seen = Seen(settings)
-    done = 0
-    while chunk := list(islice(texts, batch_size)):
-        if not set(map(type, chunk)) <= {str}:
-            offset, text = next((i, t) for i, t in enumerate(chunk) if not isinstance(t, str))
-            raise TypeError(f"texts[{done + offset}] must be str, got {type(text).__name__}")
+    for chunk in chunks:
         batch = prepare(chunk, settings)
         keep = _decide(batch, seen)
         seen.add(batch, np.flatnonzero(keep & (batch.set_counts > 0)))
         for row in np.flatnonzero(keep).tolist():
             yield chunk[row]
-        done += len(chunk)
 
 
 def _decide(batch: Batch, seen: Seen) -> npt.NDArray[np.bool_]:
