@@ -2,13 +2,14 @@
 
 1. fingerprint, batch by batch: normalize, shingle, sign, cut into band keys, and a
    128-bit hash of each text's token sequence. Only these fixed-size arrays are kept, so
-   memory per text is bounded whatever the batch size.
+   memory per text is bounded whatever the batch size (``dedupe.ondisk`` spills them).
 2. group identical texts (same tokens after normalization) by their content hash. The
    distinct texts are put in *canonical order*, sorted by content hash, so everything
    after this step is independent of input order.
-3. candidate pairs of distinct texts from the band keys (LSH).
-4. verify: recompute the shingle sets of the texts in candidate pairs only and keep the
-   pairs whose exact Jaccard similarity reaches the threshold.
+3. candidate pairs of distinct texts from the band keys (LSH), one band at a time.
+4. verify: recompute the shingle sets of the texts in candidate pairs only, a chunk of
+   pairs at a time, and keep the pairs whose exact Jaccard similarity reaches the
+   threshold.
 5. cluster: connected components of the verified pairs, expanded back to every input
    position, members and clusters in input order.
 """
