@@ -110,7 +110,13 @@ def build_corpus(*, sources: int, seed: int) -> Corpus:
     chosen = set(chosen_sources)
     unrelated = [text for text, kept in zip(pool, keep, strict=True) if kept and text not in chosen]
     unrelated = unrelated[: len(chosen_sources) * UNRELATED_PER_SOURCE]
-    return _with_copies(chosen_sources, unrelated, rng=rng)
+    return with_copies(
+        chosen_sources,
+        unrelated,
+        rng=rng,
+        vocabulary=realtext.vocabulary(),
+        sentences=realtext.sentence_pool(),
+    )
 
 
 def _dissimilar(texts: Sequence[str]) -> npt.NDArray[np.bool_]:
@@ -123,9 +129,15 @@ def _dissimilar(texts: Sequence[str]) -> npt.NDArray[np.bool_]:
     return keep
 
 
-def _with_copies(sources: list[str], unrelated: list[str], *, rng: np.random.Generator) -> Corpus:
-    vocabulary = realtext.vocabulary()
-    sentences = realtext.sentence_pool()
+def with_copies(
+    sources: Sequence[str],
+    unrelated: Sequence[str],
+    *,
+    rng: np.random.Generator,
+    vocabulary: Sequence[str],
+    sentences: Sequence[str],
+) -> Corpus:
+    """The corpus: sources, their copies (``COPY_KINDS``) and unrelated texts, shuffled."""
     rows: list[tuple[str, int, str, int, int, int]] = []
     for family, source in enumerate(sources):
         words = word_count(source)
