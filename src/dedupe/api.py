@@ -9,7 +9,7 @@ from typing import Any, TypeVar, overload
 
 from dedupe.cluster import Cluster, Member
 from dedupe.corpus import Span, load_corpus
-from dedupe.pipeline import find_clusters
+from dedupe.pipeline import PositionClusters, find_clusters
 from dedupe.settings import (
     DEFAULT_NGRAM,
     DEFAULT_NUM_PERM,
@@ -104,7 +104,11 @@ def find_duplicates_in_files(
 
 def cluster_texts(keys: Sequence[K], texts: Sequence[str], settings: Settings) -> list[Cluster[K]]:
     """Run the pipeline on validated texts and attach ``keys`` to the clusters."""
-    found = find_clusters(texts, settings)
+    return attach_keys(keys, find_clusters(texts, settings))
+
+
+def attach_keys(keys: Sequence[K], found: PositionClusters) -> list[Cluster[K]]:
+    """Turn clusters of positions into ``Cluster`` objects whose members carry ``keys``."""
     members = found.members.tolist()
     similarities = found.similarities.tolist()
     offsets = found.offsets.tolist()

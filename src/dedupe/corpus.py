@@ -8,7 +8,8 @@ and stays one paragraph. Line numbers are 1-based and count ``\\n`` only, as edi
 Files are visited in sorted path order whatever order the file system gives, so results
 do not depend on it. Hidden files and folders (names starting with ``.``) are skipped
 while walking a folder, but not when named directly. Folder symlinks are not followed
-(no loops); file symlinks are read.
+(no loops); file symlinks are read, and those that do not resolve (a loop or a missing
+target) are passed over while walking.
 """
 
 from __future__ import annotations
@@ -92,11 +93,20 @@ def _block_paragraphs(block: list[str], *, path: str, start: int) -> list[Paragr
 
 def read_text(path: Path, *, display: str, encoding: str = "utf-8") -> str | None:
     """Read and decode a file; ``None`` when it looks binary (a NUL byte near the start)."""
+    return decode_text(read_bytes(path, display=display), display=display, encoding=encoding)
+
+
+def read_bytes(path: Path, *, display: str) -> bytes:
+    """A file's bytes; ``CorpusError`` naming the file when it cannot be read."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise CorpusError(f"{display}: cannot read file: {reason}") from error
+
+
+def decode_text(data: bytes, *, display: str, encoding: str = "utf-8") -> str | None:
+    """Decode a file's bytes; ``None`` when they look binary (a NUL byte near the start)."""
     if b"\0" in data[:_BINARY_SNIFF_BYTES]:
         return None
     try:
@@ -116,21 +126,27 @@ def find_files(
     *,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    unresolved: list[str] | None = None,
 ) -> list[tuple[Path, str]]:
     """Files under ``paths`` as ``(path, display name)``, sorted by display name.
 
     ``include`` and ``exclude`` are glob patterns matched against the display name (the
     path as given, with ``/`` separators) and against the file name alone; with
     ``include`` given, only matching files are kept. Named files are always kept unless
-    excluded.
+    excluded. Symlinks met while walking that do not resolve are appended to
+    ``unresolved`` when it is given.
     """
     found: dict[str, Path] = {}
     for given in paths:
         root = Path(given)
+        if root.is_symlink() and not root.exists():
+            raise CorpusError(
+                f"{root.as_posix()}: symlink does not resolve (a loop or a missing target)"
+            )
         if root.is_dir():
-            for file in _walk(root):
+            for file in _walk(root, unresolved=[] if unresolved is None else unresolved):
                 display = file.as_posix()
-                if _selected(display, include=include, exclude=exclude):
+                if selected(display, include=include, exclude=exclude):
                     found.setdefault(display, file)
         elif root.exists():
             display = root.as_posix()
@@ -141,7 +157,7 @@ def find_files(
     return sorted(((path, display) for display, path in found.items()), key=lambda item: item[1])
 
 
-def _walk(root: Path) -> list[Path]:
+def _walk(root: Path, *, unresolved: list[str]) -> list[Path]:
     files: list[Path] = []
 
     def fail(error: OSError) -> None:
@@ -150,11 +166,19 @@ def _walk(root: Path) -> list[Path]:
 
     for folder, subfolders, names in os.walk(root, onerror=fail, followlinks=False):
         subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
-        files.extend(Path(folder, name) for name in sorted(names) if not name.startswith("."))
+        for name in sorted(names):
+            file = Path(folder, name)
+            if name.startswith("."):
+                continue
+            if file.is_symlink() and not file.exists():
+                unresolved.append(file.as_posix())
+                continue
+            files.append(file)
     return files
 
 
-def _selected(display: str, *, include: Sequence[str], exclude: Sequence[str]) -> bool:
+def selected(display: str, *, include: Sequence[str], exclude: Sequence[str]) -> bool:
+    """Whether a display name passes the ``include`` and ``exclude`` globs."""
     if include and not _matches(display, include):
         return False
     return not _matches(display, exclude)
