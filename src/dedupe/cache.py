@@ -89,6 +89,9 @@ class FingerprintCache:
 
     def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        ignore = self.path.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# written by dedupe: the cache is never committed\n*\n")
         connection = sqlite3.connect(
             self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None
         )
