@@ -43,8 +43,8 @@ class Entry:
 
 
 def paragraph_key(text: str) -> str:
-    """The content key of a paragraph: a 128-bit hash of its normalized text, in hex."""
-    return xxhash.xxh3_128_hexdigest(normalize(text).encode("utf-8"))
+    """The content key of a paragraph: a 128-bit hash of its normalized tokens, in hex."""
+    return xxhash.xxh3_128_hexdigest(" ".join(normalize(text).split()).encode("utf-8"))
 
 
 def entries_for(clusters: Sequence[Cluster[Span]], texts: Mapping[Span, str]) -> list[Entry]:
