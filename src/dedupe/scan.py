@@ -9,7 +9,7 @@ paragraphs' texts are kept in memory, never the files' bytes, so a huge file is 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
@@ -120,19 +120,17 @@ def _fingerprint_files(
 
 
 def _take(fingerprints: Fingerprints, which: slice | npt.NDArray[np.bool_]) -> Fingerprints:
-    return Fingerprints(
-        fingerprints.content[which], fingerprints.token_counts[which], fingerprints.band_keys[which]
-    )
+    """The fingerprints of some texts: a slice or a mask over all of them."""
+    return Fingerprints(*(getattr(fingerprints, part.name)[which] for part in fields(Fingerprints)))
 
 
 def _concatenate(parts: Sequence[Fingerprints], settings: Settings) -> Fingerprints:
-    bands, _ = settings.band_shape
+    """The fingerprints of several files, one after the other."""
     if not parts:
-        return Fingerprints(
-            np.empty((0, 2), np.uint64), np.empty(0, np.int64), np.empty((0, bands), np.uint64)
-        )
+        return fingerprint([], settings)
     return Fingerprints(
-        np.concatenate([part.content for part in parts]),
-        np.concatenate([part.token_counts for part in parts]),
-        np.concatenate([part.band_keys for part in parts]),
+        *(
+            np.concatenate([getattr(one, part.name) for one in parts])
+            for part in fields(Fingerprints)
+        )
     )
