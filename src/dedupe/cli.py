@@ -304,19 +304,17 @@ def _corpus_files(run: _Run) -> list[tuple[Path, str]]:
     if run.config.source is not None:
         _note(run, f"configuration: {_relative(run.config.source).as_posix()}")
     if run.paths:
-        unresolved: list[str] = []
-        files = find_files(
-            run.paths, include=run.include, exclude=run.exclude, unresolved=unresolved
-        )
-        for name in unresolved:
-            _note(run, f"skipped symlink that does not resolve: {name}")
+        loops: list[str] = []
+        files = find_files(run.paths, include=run.include, exclude=run.exclude, symlink_loops=loops)
+        for name in loops:
+            _note(run, f"skipped symlink loop: {name}")
         return files
     baseline = _normal(run.baseline.as_posix())
     names = [
         name
         for name in tracked_files(Path.cwd())
         if name != baseline
-        and selected(name, include=run.include, exclude=run.exclude)
+        and selected((name,), include=run.include, exclude=run.exclude)
         and Path(name).is_file()
     ]
     return [(Path(name), name) for name in names]

@@ -8,12 +8,13 @@ and stays one paragraph. Line numbers are 1-based and count ``\\n`` only, as edi
 Files are visited in sorted path order whatever order the file system gives, so results
 do not depend on it. Hidden files and folders (names starting with ``.``) are skipped
 while walking a folder, but not when named directly. Folder symlinks are not followed
-(no loops); file symlinks are read, and those that do not resolve (a loop or a missing
-target) are passed over while walking.
+(no loops); file symlinks are read, except symlink loops, which are passed over while
+walking.
 """
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 from collections.abc import Iterable, Sequence
@@ -126,38 +127,38 @@ def find_files(
     *,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
-    unresolved: list[str] | None = None,
+    symlink_loops: list[str] | None = None,
 ) -> list[tuple[Path, str]]:
     """Files under ``paths`` as ``(path, display name)``, sorted by display name.
 
     ``include`` and ``exclude`` are glob patterns matched against the display name (the
-    path as given, with ``/`` separators) and against the file name alone; with
+    path as given, with ``/`` separators), the path below the folder being walked, and
+    the file name alone (``*`` also matches ``/``); with
     ``include`` given, only matching files are kept. Named files are always kept unless
-    excluded. Symlinks met while walking that do not resolve are appended to
-    ``unresolved`` when it is given.
+    excluded. Symlink loops met while walking are skipped and appended to
+    ``symlink_loops`` when it is given; a symlink loop named directly is an error.
     """
     found: dict[str, Path] = {}
     for given in paths:
         root = Path(given)
-        if root.is_symlink() and not root.exists():
-            raise CorpusError(
-                f"{root.as_posix()}: symlink does not resolve (a loop or a missing target)"
-            )
+        if _is_symlink_loop(root):
+            raise CorpusError(f"{root.as_posix()}: symlink loop; name a file or folder")
         if root.is_dir():
-            for file in _walk(root, unresolved=[] if unresolved is None else unresolved):
+            for file in _walk(root, symlink_loops=[] if symlink_loops is None else symlink_loops):
                 display = file.as_posix()
-                if selected(display, include=include, exclude=exclude):
+                relative = file.relative_to(root).as_posix()
+                if selected((display, relative), include=include, exclude=exclude):
                     found.setdefault(display, file)
-        elif root.exists():
+        elif root.exists() or root.is_symlink():
             display = root.as_posix()
-            if not _matches(display, exclude):
+            if not _matches((display,), exclude):
                 found.setdefault(display, root)
         else:
             raise CorpusError(f"{root.as_posix()}: no such file or folder")
     return sorted(((path, display) for display, path in found.items()), key=lambda item: item[1])
 
 
-def _walk(root: Path, *, unresolved: list[str]) -> list[Path]:
+def _walk(root: Path, *, symlink_loops: list[str]) -> list[Path]:
     files: list[Path] = []
 
     def fail(error: OSError) -> None:
@@ -170,26 +171,34 @@ def _walk(root: Path, *, unresolved: list[str]) -> list[Path]:
             file = Path(folder, name)
             if name.startswith("."):
                 continue
-            if file.is_symlink() and not file.exists():
-                unresolved.append(file.as_posix())
+            if _is_symlink_loop(file):
+                symlink_loops.append(file.as_posix())
                 continue
             files.append(file)
     return files
 
 
-def selected(display: str, *, include: Sequence[str], exclude: Sequence[str]) -> bool:
-    """Whether a display name passes the ``include`` and ``exclude`` globs."""
-    if include and not _matches(display, include):
+def _is_symlink_loop(path: Path) -> bool:
+    if not path.is_symlink():
         return False
-    return not _matches(display, exclude)
+    try:
+        path.stat()
+    except OSError as error:
+        return error.errno == errno.ELOOP
+    return False
 
 
-def _matches(display: str, patterns: Sequence[str]) -> bool:
-    name = display.rsplit("/", 1)[-1]
-    return any(
-        fnmatch.fnmatchcase(display, pattern) or fnmatch.fnmatchcase(name, pattern)
-        for pattern in patterns
-    )
+def selected(names: tuple[str, ...], *, include: Sequence[str], exclude: Sequence[str]) -> bool:
+    """Whether a file, known by ``names`` (display name first), passes the globs."""
+    if include and not _matches(names, include):
+        return False
+    return not _matches(names, exclude)
+
+
+def _matches(names: tuple[str, ...], patterns: Sequence[str]) -> bool:
+    """Whether any pattern matches any of the names or the last name's file name."""
+    candidates = (*names, names[-1].rsplit("/", 1)[-1])
+    return any(fnmatch.fnmatchcase(name, pattern) for name in candidates for pattern in patterns)
 
 
 def load_corpus(

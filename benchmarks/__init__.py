@@ -1,0 +1,1 @@
+"""Benchmarks of dedupe: speed (pytest-benchmark and the peer comparison) and quality."""
