@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 from dedupe.api import find_duplicates, find_duplicates_in_files
 from dedupe.cluster import Cluster, Member
 from dedupe.corpus import Span
+from dedupe.datasets import TextFiles
 from dedupe.errors import CorpusError, DedupeError
 from dedupe.settings import Settings
 
@@ -26,6 +27,7 @@ __all__ = [
     "Member",
     "Settings",
     "Span",
+    "TextFiles",
     "__version__",
     "find_duplicates",
     "find_duplicates_in_files",

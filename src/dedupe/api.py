@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from dedupe.cluster import Cluster, Member
 from dedupe.corpus import Span, load_corpus
-from dedupe.pipeline import find_clusters
+from dedupe.datasets import TextFiles
+from dedupe.pipeline import PositionClusters, find_clusters
 from dedupe.settings import (
     DEFAULT_NGRAM,
     DEFAULT_NUM_PERM,
@@ -18,7 +19,13 @@ from dedupe.settings import (
     Settings,
 )
 
+if TYPE_CHECKING:
+    import pandas
+    from distributed import Client
+
 K = TypeVar("K")
+Engine = Literal["local", "dask"]
+ENGINES: tuple[Engine, ...] = ("local", "dask")
 
 
 @overload
@@ -31,7 +38,27 @@ def find_duplicates(  # type: ignore[overload-overlap]
     seed: int = ...,
     bands: int | None = ...,
     rows: int | None = ...,
+    engine: Engine = ...,
+    client: Client | None = ...,
+    partitions: int | None = ...,
 ) -> list[Cluster[K]]: ...
+
+
+@overload
+def find_duplicates(
+    texts: TextFiles,
+    *,
+    threshold: float = ...,
+    num_perm: int = ...,
+    ngram: int = ...,
+    seed: int = ...,
+    bands: int | None = ...,
+    rows: int | None = ...,
+    engine: Literal["dask"],
+    client: Client | None = ...,
+    partitions: int | None = ...,
+    output: str | os.PathLike[str] | None = ...,
+) -> pandas.DataFrame: ...
 
 
 @overload
@@ -44,11 +71,14 @@ def find_duplicates(
     seed: int = ...,
     bands: int | None = ...,
     rows: int | None = ...,
+    engine: Engine = ...,
+    client: Client | None = ...,
+    partitions: int | None = ...,
 ) -> list[Cluster[int]]: ...
 
 
 def find_duplicates(
-    texts: Mapping[Any, str] | Iterable[str],
+    texts: Mapping[Any, str] | Iterable[str] | TextFiles,
     *,
     threshold: float = DEFAULT_THRESHOLD,
     num_perm: int = DEFAULT_NUM_PERM,
@@ -56,7 +86,11 @@ def find_duplicates(
     seed: int = DEFAULT_SEED,
     bands: int | None = None,
     rows: int | None = None,
-) -> list[Cluster[Any]]:
+    engine: Engine = "local",
+    client: Client | None = None,
+    partitions: int | None = None,
+    output: str | os.PathLike[str] | None = None,
+) -> list[Cluster[Any]] | pandas.DataFrame:
     """Find clusters of near-duplicate texts.
 
     ``texts`` is a sequence or iterable of ``str`` (keys are positions) or a mapping
@@ -64,13 +98,32 @@ def find_duplicates(
     first member; members are in input order and carry their key and exact Jaccard
     similarity (of word ``ngram`` shingle sets) to the cluster's first member.
 
+    ``engine="dask"`` runs the same stages on a ``dask.distributed`` cluster (the
+    ``paragraph-dedupe[dask]`` extra): ``client``, else the current default client, else
+    a temporary local cluster; texts are cut into ``partitions`` parts (default: one per
+    worker thread). The clusters are the local engine's, whatever the partitions. It also
+    reads ``TextFiles`` (Parquet or JSON Lines) and then returns a pandas DataFrame of
+    cluster members ``(id, cluster, similarity, keep)`` sorted by id, written to the
+    Parquet file ``output`` as well when given (see ``docs/scaling.md``).
+
     >>> [c.keys for c in find_duplicates(["a b c d e f", "x y z", "A b, c d e f!"])]
     [(0, 2)]
     """
     settings = Settings(
         threshold=threshold, num_perm=num_perm, ngram=ngram, seed=seed, bands=bands, rows=rows
     )
+    _check_engine_options(texts, engine=engine, client=client, partitions=partitions, output=output)
+    if isinstance(texts, TextFiles):
+        from dedupe import dask_engine, dask_output
+
+        table = dask_engine.cluster_files(texts, settings, client=client, partitions=partitions)
+        return dask_output.member_frame(table, output=output)
     keys, values = _keys_and_texts(texts)
+    if engine == "dask":
+        from dedupe import dask_engine
+
+        table = dask_engine.cluster_texts(values, settings, client=client, partitions=partitions)
+        return attach_keys(keys, table.position_clusters())
     return cluster_texts(keys, values, settings)
 
 
@@ -104,7 +157,11 @@ def find_duplicates_in_files(
 
 def cluster_texts(keys: Sequence[K], texts: Sequence[str], settings: Settings) -> list[Cluster[K]]:
     """Run the pipeline on validated texts and attach ``keys`` to the clusters."""
-    found = find_clusters(texts, settings)
+    return attach_keys(keys, find_clusters(texts, settings))
+
+
+def attach_keys(keys: Sequence[K], found: PositionClusters) -> list[Cluster[K]]:
+    """Turn clusters of positions into ``Cluster``\\ s whose members carry ``keys``."""
     members = found.members.tolist()
     similarities = found.similarities.tolist()
     offsets = found.offsets.tolist()
@@ -114,6 +171,30 @@ def cluster_texts(keys: Sequence[K], texts: Sequence[str], settings: Settings) -
         )
         for start, end in pairwise(offsets)
     ]
+
+
+def _check_engine_options(
+    texts: object,
+    *,
+    engine: object,
+    client: object,
+    partitions: object,
+    output: object,
+) -> None:
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(map(repr, ENGINES))}, got {engine!r}")
+    if partitions is not None and (
+        isinstance(partitions, bool) or not isinstance(partitions, int) or partitions < 1
+    ):
+        raise ValueError(f"partitions must be an integer >= 1 or None, got {partitions!r}")
+    if engine == "local":
+        for name, value in (("client", client), ("partitions", partitions)):
+            if value is not None:
+                raise ValueError(f"{name} is only used by engine='dask'; pass engine='dask'")
+        if isinstance(texts, TextFiles):
+            raise ValueError("TextFiles are read by engine='dask' only; pass engine='dask'")
+    if output is not None and not isinstance(texts, TextFiles):
+        raise ValueError("output is only written for TextFiles input; the result is returned")
 
 
 def _keys_and_texts(texts: Mapping[Any, str] | Iterable[str]) -> tuple[Sequence[Any], list[str]]:

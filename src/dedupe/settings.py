@@ -78,8 +78,8 @@ def _check_int(name: str, value: object, *, low: int, high: int | None = None) -
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"{name} must be an integer, got {value!r}")
     if value < low or (high is not None and value > high):
-        valid = f"[{low}, {high}]" if high is not None else f">= {low}"
-        raise ValueError(f"{name} must be in {valid}, got {value}")
+        valid = f"in [{low}, {high}]" if high is not None else f">= {low}"
+        raise ValueError(f"{name} must be {valid}, got {value}")
 
 
 def _check_number(

@@ -1,0 +1,52 @@
+"""Bands and rows from the threshold, and candidate pairs from band keys."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dedupe import lsh
+
+
+@given(threshold=st.floats(0.05, 1.0), num_perm=st.integers(16, 512))
+def test_derived_bands_reach_99_percent_at_the_threshold(threshold: float, num_perm: int) -> None:
+    bands, rows = lsh.optimal_bands_rows(threshold=threshold, num_perm=num_perm)
+    assert bands * rows <= num_perm
+    reached = lsh.candidate_probability(threshold, bands=bands, rows=rows)
+    if (bands, rows) == (num_perm, 1):  # the best there is when nothing reaches the target
+        assert reached == lsh.candidate_probability(threshold, bands=num_perm, rows=1)
+    else:
+        assert reached >= 0.99
+    # One more row per band would miss the target: the choice is the strictest that works.
+    if rows < num_perm:
+        stricter = num_perm // (rows + 1)
+        assert lsh.candidate_probability(threshold, bands=stricter, rows=rows + 1) < 0.99
+
+
+def test_default_settings_band_shape() -> None:
+    assert lsh.optimal_bands_rows(threshold=0.8, num_perm=128) == (21, 6)
+
+
+def test_too_few_permutations_fall_back_to_one_row_per_band() -> None:
+    assert lsh.optimal_bands_rows(threshold=0.3, num_perm=2) == (2, 1)
+
+
+def test_candidate_pairs_are_star_edges_from_each_buckets_smallest_member() -> None:
+    keys = np.array([[5, 1], [7, 1], [5, 2], [5, 3], [7, 2]], dtype=np.uint64)
+    pairs = lsh.candidate_pairs(keys)
+    # band 0: {0, 2, 3} and {1, 4}; band 1: {0, 1} and {2, 4}
+    assert pairs.tolist() == [[0, 1], [0, 2], [0, 3], [1, 4], [2, 4]]
+
+
+def test_band_keys_agree_exactly_when_the_band_agrees() -> None:
+    rng = np.random.default_rng(1)
+    signatures = rng.integers(0, 2**32, size=(3, 12), dtype=np.uint64).astype(np.uint32)
+    signatures[1, 4:8] = signatures[0, 4:8]
+    keys = lsh.band_keys(signatures, bands=3, rows=4)
+    assert keys[0, 1] == keys[1, 1]
+    assert keys[0, 0] != keys[1, 0]
+    assert keys[0, 2] != keys[1, 2]
+    # The same rows in a different band give a different key (bands never mix).
+    signatures[2, 0:4] = signatures[0, 4:8]
+    assert lsh.band_keys(signatures, bands=3, rows=4)[2, 0] != keys[0, 1]
