@@ -210,3 +210,15 @@ def test_exact_check_finds_missed_pairs_and_unsound_clusters() -> None:
     assert quality.exact_check(missed, pairs)["pair_recall"] == pytest.approx(2 / 3)
     merged = np.array([0, 0, 0, 0, 0, 5], dtype=np.int64)
     assert quality.exact_check(merged, pairs)["unsound_clusters"] == 1
+
+
+def test_foreign_sentences_share_no_five_words_with_the_corpus() -> None:
+    outside = [
+        "The parser reads the file line by line today. Birds fly south in the cold winter.",
+        "Clouds drift over quiet hills at dawn.",
+    ]
+    found = quality.foreign_sentences(outside, SOURCES)
+    assert found == [
+        "Birds fly south in the cold winter.",
+        "Clouds drift over quiet hills at dawn.",
+    ]
