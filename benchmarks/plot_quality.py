@@ -26,14 +26,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     with open(args.results, encoding="utf-8") as handle:
         results = json.load(handle)["results"]
 
-    figure, axes = plt.subplots(figsize=(9, 5.5))
+    figure, axes = plt.subplots(figsize=(12, 5.5))
     percents = [rate * 100 for rate in RATES]
-    for result in results:
+    colors = [plt.get_cmap("tab20")(index) for index in range(20)]
+    for number, result in enumerate(results):
         recall = [result["recall"][kind] for kind in COPY_KINDS[: len(RATES)]]
         peer = not result["method"].startswith("dedupe")
         axes.plot(
             percents,
             recall,
+            color=colors[number % len(colors)],
             marker="o",
             markersize=3,
             linestyle="--" if peer else "-",
@@ -46,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     axes.set_ylabel("recall: copies clustered with their source")
     axes.set_xticks(percents)
     axes.set_ylim(-0.02, 1.02)
-    axes.legend(fontsize=7, loc="lower left")
+    axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     axes.grid(alpha=0.3)
     figure.tight_layout()
     figure.savefig(args.image, dpi=110)
