@@ -12,7 +12,7 @@ import pytest
 from dedupe.cache import CACHE_FILE_NAME, FingerprintCache
 from dedupe.cli import main
 from dedupe.pipeline import Fingerprints, fingerprint
-from dedupe.settings import Settings
+from dedupe.settings import DEFAULT_NGRAM, Settings
 
 TEXTS = ["the quick brown fox jumps over the lazy dog", "", "a b c d e f g h"]
 
@@ -47,7 +47,11 @@ def test_fingerprints_round_trip_through_the_file(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "changes",
-    [{"settings": Settings(seed=2)}, {"settings": Settings(ngram=3)}, {"encoding": "latin-1"}],
+    [
+        {"settings": Settings(seed=2)},
+        {"settings": Settings(ngram=DEFAULT_NGRAM + 1)},
+        {"encoding": "latin-1"},
+    ],
 )
 def test_other_settings_or_encoding_miss(tmp_path: Path, changes: dict[str, object]) -> None:
     warnings: list[str] = []

@@ -138,7 +138,17 @@ def test_python_m_dedupe_runs_the_same_command(corpus: Path) -> None:
 
 def test_format_json(capsys: pytest.CaptureFixture[str], corpus: Path) -> None:
     code, out, _ = run(
-        capsys, "check", "--format", "json", "--num-perm", "64", "--seed", "7", "docs"
+        capsys,
+        "check",
+        "--format",
+        "json",
+        "--num-perm",
+        "64",
+        "--seed",
+        "7",
+        "--ngram",
+        "5",
+        "docs",
     )
     document = json.loads(out)
     assert code == EXIT_FINDINGS
