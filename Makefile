@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck bench clean
+.PHONY: run test lint typecheck bench quality clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,16 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+$(VENV)/.installed-quality: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[quality]'
+	touch $@
+
+## quality: recall of edited copies and false clusters on real text, vs datasketch and rensa
+quality: $(VENV)/.installed-quality
+	mkdir -p .benchmarks
+	$(BIN)/python -m benchmarks.quality --speed --json .benchmarks/quality.json
+	$(BIN)/python -m benchmarks.plot_quality .benchmarks/quality.json docs/tuning.png
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .benchmarks

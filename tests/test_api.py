@@ -100,7 +100,7 @@ def test_members_are_in_input_order_and_clusters_by_first_member() -> None:
 def test_near_duplicate_similarity_is_the_exact_jaccard() -> None:
     words = [f"t{index}" for index in range(40)]
     edited = [*words[:20], "changed", *words[21:]]
-    clusters = dedupe.find_duplicates([" ".join(words), " ".join(edited)], threshold=0.5)
+    clusters = dedupe.find_duplicates([" ".join(words), " ".join(edited)], threshold=0.5, ngram=5)
     # One substituted word in the middle removes 5 of 36 five-grams and adds 5 new ones.
     assert clusters[0].members[1].similarity == pytest.approx(31 / 41)
 

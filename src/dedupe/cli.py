@@ -1,19 +1,37 @@
-"""The ``dedupe`` command: a thin layer over the library API.
+"""The ``dedupe`` command: a thin layer over the library, the cache and the baseline.
 
 Findings go to stdout, diagnostics to stderr, one line each; exit codes are the
-``EXIT_*`` constants. No traceback reaches the user: library errors become one line.
+``EXIT_*`` constants. No traceback reaches the user: every error becomes one line.
+Options given on the command line win over ``[tool.dedupe]`` in ``pyproject.toml``,
+which wins over the built-in defaults.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
 
 from dedupe import __version__, report
-from dedupe.api import cluster_texts
-from dedupe.corpus import load_corpus
+from dedupe.baseline import (
+    BASELINE_FILE_NAME,
+    entries_for,
+    read_baseline,
+    split_known,
+    write_baseline,
+)
+from dedupe.cache import FingerprintCache
+from dedupe.cluster import Cluster
+from dedupe.config import Config, load_config
+from dedupe.corpus import Span, find_files, selected
 from dedupe.errors import DedupeError
+from dedupe.git import toplevel, tracked_files
+from dedupe.progress import Progress
+from dedupe.scan import Scan, scan_files
 from dedupe.settings import (
     DEFAULT_NGRAM,
     DEFAULT_NUM_PERM,
@@ -23,7 +41,7 @@ from dedupe.settings import (
 )
 
 EXIT_CLEAN = 0
-"""No findings."""
+"""No findings (or none that are new)."""
 EXIT_FINDINGS = 1
 """Near-duplicates were found."""
 EXIT_ERROR = 2
@@ -31,17 +49,31 @@ EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
 """Stopped by Ctrl-C."""
 
+CACHE_FOLDER_NAME = ".dedupe-cache"
+
 _EXAMPLES = """\
 examples:
-  dedupe check corpus/                 report near-duplicate paragraphs under corpus/
-  dedupe check --format json a.txt b/  the same as JSON
-  dedupe check --threshold 0.9 docs/   only very close copies
+  dedupe check corpus/                  near-duplicate paragraphs under corpus/
+  dedupe check                          the files of [tool.dedupe] paths, or all git tracks
+  dedupe check --format json a.txt b/   the same as JSON
+  dedupe check --threshold 0.9 docs/    only very close copies
+  dedupe hook new.md                    new.md against the whole corpus (pre-commit)
+  dedupe baseline                       accept today's duplicates; check reports new ones
 """
+
+
+class UsageError(DedupeError):
+    """The command line is wrong; raised instead of argparse's exit."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message}; see `{self.prog} --help`")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``dedupe`` command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="dedupe",
         description="Find near-duplicate paragraphs in text files.",
         epilog=_EXAMPLES,
@@ -49,99 +81,310 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"dedupe {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    check = commands.add_parser(
-        "check",
-        help="report near-duplicate paragraphs in files and folders",
-        description="Report near-duplicate paragraphs in files and folders.",
+    check = _command(
+        commands, "check", "report near-duplicate paragraphs in files and folders (the default)"
+    )
+    check.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files and folders to check (default: [tool.dedupe] paths, else all files git tracks)",
+    )
+    _add_report_options(check)
+    hook = _command(
+        commands,
+        "hook",
+        "report near-duplicates involving FILES, checked against the whole corpus (pre-commit)",
+    )
+    hook.add_argument(
+        "files", nargs="*", metavar="FILE", help="files to report on (pre-commit passes them)"
+    )
+    _add_report_options(hook)
+    baseline = _command(
+        commands, "baseline", "accept the current near-duplicates: write them to the baseline"
+    )
+    baseline.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files and folders to check (as for check)"
+    )
+    for command in (check, hook, baseline):
+        _add_common_options(command)
+    return parser
+
+
+def _command(commands: Any, name: str, summary: str) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name,
+        help=summary,
+        description=summary[0].upper() + summary[1:] + ".",
         epilog=_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    check.add_argument("paths", nargs="+", metavar="PATH", help="files and folders to check")
-    check.add_argument("--format", choices=sorted(report.FORMATS), default="text")
-    check.add_argument(
-        "--threshold",
-        type=float,
-        default=DEFAULT_THRESHOLD,
-        help=f"minimum Jaccard similarity, in (0, 1] (default {DEFAULT_THRESHOLD})",
-    )
-    check.add_argument(
-        "--ngram",
-        type=int,
-        default=DEFAULT_NGRAM,
-        help=f"words per shingle (default {DEFAULT_NGRAM})",
-    )
-    check.add_argument(
-        "--num-perm",
-        type=int,
-        default=DEFAULT_NUM_PERM,
-        help=f"MinHash permutations (default {DEFAULT_NUM_PERM})",
-    )
-    check.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED, help=f"MinHash seed (default {DEFAULT_SEED})"
-    )
-    check.add_argument(
-        "--include",
-        action="append",
-        default=[],
-        metavar="GLOB",
-        help="only check files matching GLOB (repeatable)",
-    )
-    check.add_argument(
-        "--exclude",
-        action="append",
-        default=[],
-        metavar="GLOB",
-        help="skip files matching GLOB (repeatable)",
-    )
-    check.add_argument(
-        "--encoding", default="utf-8", help="text encoding of the files (default utf-8)"
     )
     return parser
 
 
+def _add_report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format", choices=sorted(report.FORMATS), help="output format (default text)"
+    )
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="report every finding, ignoring the baseline"
+    )
+
+
+def _add_common_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        help=f"minimum Jaccard similarity, in (0, 1] (default {DEFAULT_THRESHOLD})",
+    )
+    parser.add_argument("--ngram", type=int, help=f"words per shingle (default {DEFAULT_NGRAM})")
+    parser.add_argument(
+        "--num-perm", type=int, help=f"MinHash permutations (default {DEFAULT_NUM_PERM})"
+    )
+    parser.add_argument("--seed", type=int, help=f"MinHash seed (default {DEFAULT_SEED})")
+    parser.add_argument(
+        "--include", action="append", metavar="GLOB", help="only check files matching GLOB"
+    )
+    parser.add_argument(
+        "--exclude", action="append", metavar="GLOB", help="skip files matching GLOB"
+    )
+    parser.add_argument("--encoding", help="text encoding of the files (default utf-8)")
+    parser.add_argument(
+        "--min-length",
+        type=int,
+        metavar="CHARS",
+        help="ignore paragraphs shorter than CHARS characters (default 0)",
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help=f"baseline file (default {BASELINE_FILE_NAME} in the project root)",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help=f"fingerprint cache folder (default {CACHE_FOLDER_NAME} in the project root)",
+    )
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    parser.add_argument(
+        "--no-progress", action="store_true", help="never draw the progress bar on stderr"
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="also list skipped files and cache use"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    parser = build_parser()
     try:
-        arguments = parser.parse_args(argv)
-    except SystemExit as exit_request:  # argparse: --help, --version or a usage error
+        arguments = build_parser().parse_args(argv)
+        return _COMMANDS[arguments.command](arguments)
+    except SystemExit as exit_request:  # --help or --version
         return EXIT_CLEAN if exit_request.code in (0, None) else EXIT_ERROR
-    try:
-        return _check(arguments)
     except (DedupeError, ValueError) as error:
-        print(f"dedupe: error: {error}", file=sys.stderr)
+        _say(f"error: {error}")
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("dedupe: interrupted", file=sys.stderr)
+        _say("interrupted")
         return EXIT_INTERRUPTED
 
 
-def _check(arguments: argparse.Namespace) -> int:
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """Everything a command needs, from the command line, the config and the defaults."""
+
+    settings: Settings
+    config: Config
+    paths: list[str]
+    include: list[str]
+    exclude: list[str]
+    encoding: str
+    min_length: int
+    baseline: Path
+    cache_dir: Path | None
+    progress: bool
+    verbose: bool
+
+
+def _run(arguments: argparse.Namespace) -> _Run:
+    cwd = Path.cwd()
+    config = load_config(cwd, stop=toplevel(cwd))
+
+    def pick(name: str, default: Any) -> Any:
+        given = getattr(arguments, name.replace("-", "_"), None)
+        if given is not None:
+            return given
+        configured = config.get(name)
+        return default if configured is None else configured
+
     settings = Settings(
-        threshold=arguments.threshold,
-        num_perm=arguments.num_perm,
-        ngram=arguments.ngram,
-        seed=arguments.seed,
+        threshold=pick("threshold", DEFAULT_THRESHOLD),
+        num_perm=pick("num-perm", DEFAULT_NUM_PERM),
+        ngram=pick("ngram", DEFAULT_NGRAM),
+        seed=pick("seed", DEFAULT_SEED),
     )
-    corpus = load_corpus(
-        arguments.paths,
-        include=arguments.include,
-        exclude=arguments.exclude,
-        encoding=arguments.encoding,
+    min_length = pick("min-length", 0)
+    if min_length < 0:
+        raise ValueError(f"--min-length must be >= 0, got {min_length}")
+    root = _relative(config.root)
+    use_cache = not arguments.no_cache and config.get("cache") is not False
+    return _Run(
+        settings=settings,
+        config=config,
+        paths=getattr(arguments, "paths", None) or config.get("paths") or [],
+        include=pick("include", []),
+        exclude=pick("exclude", []),
+        encoding=pick("encoding", "utf-8"),
+        min_length=min_length,
+        baseline=Path(pick("baseline", root / BASELINE_FILE_NAME)),
+        cache_dir=Path(pick("cache-dir", root / CACHE_FOLDER_NAME)) if use_cache else None,
+        progress=not arguments.no_progress,
+        verbose=arguments.verbose,
     )
-    spans = [paragraph.span for paragraph in corpus.paragraphs]
-    clusters = cluster_texts(spans, [paragraph.text for paragraph in corpus.paragraphs], settings)
-    if arguments.format == "json":
-        sys.stdout.write(report.json_report(clusters, settings=settings.as_dict()))
-    else:
-        sys.stdout.write(report.FORMATS[arguments.format](clusters))
+
+
+def _check(arguments: argparse.Namespace) -> int:
+    run = _run(arguments)
+    report_on: set[str] | None = None
+    if arguments.command == "hook":
+        report_on = {_normal(name) for name in arguments.files}
+    files = _corpus_files(run)
+    if report_on is not None and not report_on & {display for _, display in files}:
+        _note(run, "none of the files given is in the corpus; nothing to check")
+        return EXIT_CLEAN
+    scan = _scan(run, files)
+    clusters = scan.clusters
+    if not arguments.no_baseline:
+        entries = read_baseline(run.baseline, display=run.baseline.as_posix())
+        clusters, stale = split_known(clusters, entries, scan.texts_by_span())
+        for entry in stale:
+            _say(f"{run.baseline.as_posix()}: stale entry (no longer found): {entry.preview!r}")
+        if stale:
+            _say("run `dedupe baseline` to drop stale entries")
+    if report_on is not None:
+        clusters = _involving(clusters, report_on)
+    sys.stdout.write(
+        report.render(
+            arguments.format or run.config.get("format") or "text", clusters, settings=run.settings
+        )
+    )
     duplicates = sum(len(cluster) - 1 for cluster in clusters)
-    print(
-        f"dedupe: {len(clusters)} clusters, {duplicates} near-duplicate paragraphs "
-        f"in {len(corpus.paragraphs)} paragraphs of {len(corpus.files)} files",
-        file=sys.stderr,
+    summary = (
+        f"{len(clusters)} clusters, {duplicates} near-duplicate paragraphs "
+        f"in {len(scan.paragraphs)} paragraphs of {len(scan.files)} files"
     )
+    if clusters:
+        _say(summary)
+    else:
+        _note(run, summary)
     return EXIT_FINDINGS if clusters else EXIT_CLEAN
+
+
+def _baseline(arguments: argparse.Namespace) -> int:
+    run = _run(arguments)
+    scan = _scan(run, _corpus_files(run))
+    entries = entries_for(scan.clusters, scan.texts_by_span())
+    where = run.baseline.as_posix()
+    try:
+        write_baseline(run.baseline, entries)
+    except OSError as error:
+        raise DedupeError(f"{where}: cannot write baseline: {error.strerror}") from error
+    _say(f"wrote {len(entries)} accepted clusters to {where}")
+    return EXIT_CLEAN
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "check": _check,
+    "hook": _check,
+    "baseline": _baseline,
+}
+
+
+def _corpus_files(run: _Run) -> list[tuple[Path, str]]:
+    if run.config.source is not None:
+        _note(run, f"configuration: {_relative(run.config.source).as_posix()}")
+    if run.paths:
+        loops: list[str] = []
+        files = find_files(run.paths, include=run.include, exclude=run.exclude, symlink_loops=loops)
+        for name in loops:
+            _note(run, f"skipped symlink loop: {name}")
+        return files
+    baseline = _normal(run.baseline.as_posix())
+    names = [
+        name
+        for name in tracked_files(Path.cwd())
+        if name != baseline
+        and selected((name,), include=run.include, exclude=run.exclude)
+        and Path(name).is_file()
+    ]
+    return [(Path(name), name) for name in names]
+
+
+def _scan(run: _Run, files: list[tuple[Path, str]]) -> Scan:
+    cache = (
+        FingerprintCache(
+            run.cache_dir,
+            settings=run.settings,
+            encoding=run.encoding,
+            version=__version__,
+            warn=lambda message: _say(f"warning: {message}"),
+        )
+        if run.cache_dir is not None
+        else None
+    )
+    progress = Progress(sys.stderr, total=2 * len(files), label="dedupe", enabled=run.progress)
+    try:
+        scan = scan_files(
+            files,
+            settings=run.settings,
+            encoding=run.encoding,
+            min_length=run.min_length,
+            cache=cache,
+            on_progress=progress.advance,
+        )
+    finally:
+        progress.close()
+        if cache is not None:
+            cache.close()
+    for name in scan.skipped_binary:
+        _note(run, f"skipped binary file: {name}")
+    if cache is not None:
+        _note(
+            run,
+            f"fingerprinted {scan.fingerprinted_files} of {len(scan.files)} files "
+            f"(the others from {cache.path.as_posix()})",
+        )
+    return scan
+
+
+def _involving(clusters: list[Cluster[Span]], names: set[str]) -> list[Cluster[Span]]:
+    """The findings that involve a file of ``names``: its members, or all if it leads."""
+    kept: list[Cluster[Span]] = []
+    for cluster in clusters:
+        if cluster.first.key.path in names:
+            kept.append(cluster)
+            continue
+        members = [member for member in cluster.members[1:] if member.key.path in names]
+        if members:
+            kept.append(Cluster((cluster.first, *members)))
+    return kept
+
+
+def _normal(name: str) -> str:
+    return Path(os.path.normpath(name)).as_posix()
+
+
+def _relative(path: Path) -> Path:
+    return Path(os.path.relpath(path, Path.cwd()))
+
+
+def _say(message: str) -> None:
+    print(f"dedupe: {message}", file=sys.stderr)
+
+
+def _note(run: _Run, message: str) -> None:
+    if run.verbose:
+        _say(message)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,11 +8,13 @@ and stays one paragraph. Line numbers are 1-based and count ``\\n`` only, as edi
 Files are visited in sorted path order whatever order the file system gives, so results
 do not depend on it. Hidden files and folders (names starting with ``.``) are skipped
 while walking a folder, but not when named directly. Folder symlinks are not followed
-(no loops); file symlinks are read.
+(no loops); file symlinks are read, except symlink loops, which are passed over while
+walking.
 """
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 from collections.abc import Iterable, Sequence
@@ -92,11 +94,20 @@ def _block_paragraphs(block: list[str], *, path: str, start: int) -> list[Paragr
 
 def read_text(path: Path, *, display: str, encoding: str = "utf-8") -> str | None:
     """Read and decode a file; ``None`` when it looks binary (a NUL byte near the start)."""
+    return decode_text(read_bytes(path, display=display), display=display, encoding=encoding)
+
+
+def read_bytes(path: Path, *, display: str) -> bytes:
+    """A file's bytes; ``CorpusError`` naming the file when it cannot be read."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise CorpusError(f"{display}: cannot read file: {reason}") from error
+
+
+def decode_text(data: bytes, *, display: str, encoding: str = "utf-8") -> str | None:
+    """Decode a file's bytes; ``None`` when they look binary (a NUL byte near the start)."""
     if b"\0" in data[:_BINARY_SNIFF_BYTES]:
         return None
     try:
@@ -116,6 +127,7 @@ def find_files(
     *,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    symlink_loops: list[str] | None = None,
 ) -> list[tuple[Path, str]]:
     """Files under ``paths`` as ``(path, display name)``, sorted by display name.
 
@@ -123,16 +135,19 @@ def find_files(
     path as given, with ``/`` separators), the path below the folder being walked, and
     the file name alone (``*`` also matches ``/``); with
     ``include`` given, only matching files are kept. Named files are always kept unless
-    excluded.
+    excluded. Symlink loops met while walking are skipped and appended to
+    ``symlink_loops`` when it is given; a symlink loop named directly is an error.
     """
     found: dict[str, Path] = {}
     for given in paths:
         root = Path(given)
+        if _is_symlink_loop(root):
+            raise CorpusError(f"{root.as_posix()}: symlink loop; name a file or folder")
         if root.is_dir():
-            for file in _walk(root):
+            for file in _walk(root, symlink_loops=[] if symlink_loops is None else symlink_loops):
                 display = file.as_posix()
                 relative = file.relative_to(root).as_posix()
-                if _selected((display, relative), include=include, exclude=exclude):
+                if selected((display, relative), include=include, exclude=exclude):
                     found.setdefault(display, file)
         elif root.exists() or root.is_symlink():
             display = root.as_posix()
@@ -143,7 +158,7 @@ def find_files(
     return sorted(((path, display) for display, path in found.items()), key=lambda item: item[1])
 
 
-def _walk(root: Path) -> list[Path]:
+def _walk(root: Path, *, symlink_loops: list[str]) -> list[Path]:
     files: list[Path] = []
 
     def fail(error: OSError) -> None:
@@ -152,11 +167,29 @@ def _walk(root: Path) -> list[Path]:
 
     for folder, subfolders, names in os.walk(root, onerror=fail, followlinks=False):
         subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
-        files.extend(Path(folder, name) for name in sorted(names) if not name.startswith("."))
+        for name in sorted(names):
+            file = Path(folder, name)
+            if name.startswith("."):
+                continue
+            if _is_symlink_loop(file):
+                symlink_loops.append(file.as_posix())
+                continue
+            files.append(file)
     return files
 
 
-def _selected(names: tuple[str, ...], *, include: Sequence[str], exclude: Sequence[str]) -> bool:
+def _is_symlink_loop(path: Path) -> bool:
+    if not path.is_symlink():
+        return False
+    try:
+        path.stat()
+    except OSError as error:
+        return error.errno == errno.ELOOP
+    return False
+
+
+def selected(names: tuple[str, ...], *, include: Sequence[str], exclude: Sequence[str]) -> bool:
+    """Whether a file, known by ``names`` (display name first), passes the globs."""
     if include and not _matches(names, include):
         return False
     return not _matches(names, exclude)

@@ -17,6 +17,7 @@ from typing import Any
 
 from dedupe.cluster import Cluster, Member
 from dedupe.corpus import Span
+from dedupe.settings import Settings
 
 JSON_FORMAT_VERSION = 1
 
@@ -58,6 +59,13 @@ def github(clusters: Sequence[Cluster[Any]]) -> str:
 
 FORMATS: dict[str, Callable[..., str]] = {"text": text, "json": json_report, "github": github}
 """Format name -> reporter; ``json`` also takes ``settings=``."""
+
+
+def render(name: str, clusters: Sequence[Cluster[Any]], *, settings: Settings) -> str:
+    """The report of ``clusters`` in format ``name`` (a key of ``FORMATS``)."""
+    if name == "json":
+        return json_report(clusters, settings=settings.as_dict())
+    return FORMATS[name](clusters)
 
 
 def _where(key: object) -> str:

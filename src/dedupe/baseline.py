@@ -1,0 +1,137 @@
+"""The baseline: clusters of near-duplicates a project has accepted, keyed by content.
+
+An entry is the multiset of its paragraphs' keys, a key being the hash of the paragraph's
+normalized text (``dedupe.normalize``), so edits elsewhere in a file, moved lines and
+renamed files do not matter. A cluster found later is *known* when its keys fit within
+one entry: the same paragraphs, or fewer of them. A new copy, or a paragraph joining two
+accepted clusters, makes the cluster new. Entries that no cluster fits any more are
+*stale*. The file is written atomically (a temporary file, then ``os.replace``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import xxhash
+
+from dedupe.cluster import Cluster
+from dedupe.corpus import Span
+from dedupe.errors import DedupeError
+from dedupe.normalize import normalize
+
+BASELINE_FILE_NAME = ".dedupe-baseline.json"
+FORMAT_VERSION = 1
+_PREVIEW_CHARS = 72
+
+
+class BaselineError(DedupeError):
+    """The baseline file cannot be read or is ill-formed; the message names it."""
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Entry:
+    """An accepted cluster: its paragraphs' keys (sorted, repeated for identical copies)."""
+
+    keys: tuple[str, ...]
+    preview: str = ""
+
+
+def paragraph_key(text: str) -> str:
+    """The content key of a paragraph: a 128-bit hash of its normalized tokens, in hex."""
+    return xxhash.xxh3_128_hexdigest(" ".join(normalize(text).split()).encode("utf-8"))
+
+
+def entries_for(clusters: Sequence[Cluster[Span]], texts: Mapping[Span, str]) -> list[Entry]:
+    """Baseline entries accepting ``clusters``, in a stable order."""
+    entries = {
+        Entry(
+            tuple(sorted(paragraph_key(texts[span]) for span in cluster.keys)),
+            _preview(texts[cluster.first.key]),
+        )
+        for cluster in clusters
+    }
+    return sorted(entries)
+
+
+def split_known(
+    clusters: Sequence[Cluster[Span]], entries: Sequence[Entry], texts: Mapping[Span, str]
+) -> tuple[list[Cluster[Span]], list[Entry]]:
+    """``(new clusters, stale entries)``: clusters no entry accepts, entries no cluster uses."""
+    counted = [Counter(entry.keys) for entry in entries]
+    by_key: dict[str, list[int]] = {}
+    for index, entry in enumerate(entries):
+        for key in set(entry.keys):
+            by_key.setdefault(key, []).append(index)
+    used: set[int] = set()
+    new: list[Cluster[Span]] = []
+    for cluster in clusters:
+        keys = Counter(paragraph_key(texts[span]) for span in cluster.keys)
+        first_key = next(iter(keys))
+        fits = [index for index in by_key.get(first_key, []) if keys <= counted[index]]
+        if fits:
+            used.update(fits)
+        else:
+            new.append(cluster)
+    stale = [entry for index, entry in enumerate(entries) if index not in used]
+    return new, stale
+
+
+def read_baseline(path: Path, *, display: str) -> list[Entry]:
+    """The entries of a baseline file; none when the file does not exist."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError) as error:
+        raise BaselineError(f"{display}: cannot read baseline: {error}") from error
+    try:
+        document = json.loads(raw)
+        if document.get("version") != FORMAT_VERSION:
+            raise ValueError(f"version must be {FORMAT_VERSION}")
+        return [
+            Entry(tuple(sorted(_keys(item["paragraphs"]))), str(item.get("preview", "")))
+            for item in document["entries"]
+        ]
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise BaselineError(
+            f"{display}: not a dedupe baseline ({error}); fix it or write it again "
+            "with `dedupe baseline`"
+        ) from error
+
+
+def write_baseline(path: Path, entries: Sequence[Entry]) -> None:
+    """Write the baseline atomically: readers see the old file or the new one, whole."""
+    document = {
+        "version": FORMAT_VERSION,
+        "entries": [
+            {"preview": entry.preview, "paragraphs": list(entry.keys)} for entry in entries
+        ],
+    }
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _keys(value: object) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(key, str) for key in value):
+        raise TypeError("paragraphs must be a list of strings")
+    return value
+
+
+def _preview(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= _PREVIEW_CHARS else flat[: _PREVIEW_CHARS - 1] + "…"

@@ -1,0 +1,225 @@
+"""A fingerprint cache: SQLite rows of each file's paragraph fingerprints, by content hash.
+
+A row is keyed by the hash of the file's bytes and by everything else the fingerprints
+depend on (library version, encoding, n-gram size, permutations, seed, bands, rows), so a
+hit is always exactly what fingerprinting the file again would give. Concurrent runs are
+safe: the database is in WAL mode, writes happen in one transaction, and a busy database
+is waited for. A cache that is not ours, from another schema or library version, or
+damaged is rebuilt with a one-line warning; a cache that cannot be used at all is
+skipped with a warning. Either way the results are the same as without a cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from dedupe.pipeline import Fingerprints
+from dedupe.settings import Settings
+
+CACHE_FILE_NAME = "fingerprints.sqlite3"
+"""The database's name inside the cache folder."""
+
+SCHEMA_VERSION = "1"
+_APPLICATION = "paragraph-dedupe fingerprint cache"
+_BUSY_TIMEOUT_MS = 30_000
+
+Warn = Callable[[str], None]
+
+
+class CacheDamagedError(Exception):
+    """The cache database is damaged or not ours (internal: the cache handles it)."""
+
+
+class FingerprintCache:
+    """Fingerprints of whole files, looked up by the hash of the file's bytes."""
+
+    def __init__(
+        self, folder: Path, *, settings: Settings, encoding: str, version: str, warn: Warn
+    ) -> None:
+        self.path = folder / CACHE_FILE_NAME
+        self._version = version
+        self._bands = settings.band_shape[0]
+        self._settings_key = settings_key(settings, encoding=encoding)
+        self._warn = warn
+        self._connection: sqlite3.Connection | None = None
+        try:
+            self._connection = self._open()
+        except CacheDamagedError as problem:
+            self._rebuild(str(problem))
+        except (OSError, sqlite3.Error) as error:
+            self._give_up(error)
+
+    def get(self, keys: Iterable[bytes]) -> dict[bytes, Fingerprints]:
+        """The cached fingerprints of the files whose content hashes are ``keys``."""
+        wanted = list(dict.fromkeys(keys))
+        if self._connection is None or not wanted:
+            return {}
+        try:
+            return self._select(self._connection, wanted)
+        except CacheDamagedError as problem:
+            self._rebuild(str(problem))
+        except sqlite3.Error as error:
+            self._give_up(error)
+        return {}
+
+    def put(self, rows: dict[bytes, Fingerprints]) -> None:
+        """Store fingerprints of files by content hash, in one transaction."""
+        if self._connection is None or not rows:
+            return
+        try:
+            with _transaction(self._connection):
+                self._connection.executemany(
+                    "INSERT OR REPLACE INTO fingerprints VALUES (?, ?, ?, ?, ?, ?)",
+                    [(key, self._settings_key, *_encode(value)) for key, value in rows.items()],
+                )
+        except sqlite3.Error as error:
+            self._give_up(error)
+
+    def close(self) -> None:
+        """Close the database; the cache is then empty for this process."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        ignore = self.path.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# written by dedupe: the cache is never committed\n*\n")
+        connection = sqlite3.connect(
+            self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None
+        )
+        try:
+            connection.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            connection.execute("PRAGMA journal_mode = WAL")
+            with _transaction(connection):
+                self._prepare(connection)
+        except sqlite3.DatabaseError as error:
+            connection.close()
+            if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+                raise
+            raise CacheDamagedError(f"damaged ({error})") from error
+        except CacheDamagedError:
+            connection.close()
+            raise
+        return connection
+
+    def _prepare(self, connection: sqlite3.Connection) -> None:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+        if not tables:
+            connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            connection.execute(
+                "CREATE TABLE fingerprints (file_hash BLOB, settings TEXT, paragraphs INTEGER,"
+                " content BLOB, token_counts BLOB, band_keys BLOB,"
+                " PRIMARY KEY (file_hash, settings)) WITHOUT ROWID"
+            )
+            connection.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [
+                    ("application", _APPLICATION),
+                    ("schema", SCHEMA_VERSION),
+                    ("library", self._version),
+                ],
+            )
+            return
+        if "meta" not in tables or "fingerprints" not in tables:
+            raise CacheDamagedError("not a dedupe cache")
+        meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+        if meta.get("application") != _APPLICATION:
+            raise CacheDamagedError("not a dedupe cache")
+        if meta.get("schema") != SCHEMA_VERSION:
+            raise CacheDamagedError(f"schema {meta.get('schema')}, expected {SCHEMA_VERSION}")
+        if meta.get("library") != self._version:
+            self._warn(
+                f"cache {self.path.as_posix()} was written by dedupe {meta.get('library')}; "
+                "clearing it"
+            )
+            connection.execute("DELETE FROM fingerprints")
+            connection.execute("UPDATE meta SET value = ? WHERE key = 'library'", (self._version,))
+
+    def _select(
+        self, connection: sqlite3.Connection, keys: list[bytes]
+    ) -> dict[bytes, Fingerprints]:
+        found: dict[bytes, Fingerprints] = {}
+        chunk = 500  # stays under SQLite's limit on bound parameters
+        for low in range(0, len(keys), chunk):
+            part = keys[low : low + chunk]
+            marks = ", ".join("?" * len(part))
+            rows = connection.execute(
+                "SELECT file_hash, paragraphs, content, token_counts, band_keys"
+                f" FROM fingerprints WHERE settings = ? AND file_hash IN ({marks})",
+                [self._settings_key, *part],
+            )
+            for file_hash, paragraphs, content, counts, band_keys in rows:
+                found[bytes(file_hash)] = _decode(
+                    paragraphs, content, counts, band_keys, bands=self._bands
+                )
+        return found
+
+    def _rebuild(self, reason: str) -> None:
+        self.close()
+        self._warn(f"cache {self.path.as_posix()} is {reason}; rebuilding it")
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            self._connection = self._open()
+        except (OSError, sqlite3.Error, CacheDamagedError) as error:
+            self._give_up(error)
+
+    def _give_up(self, error: Exception) -> None:
+        self.close()
+        self._warn(f"cache {self.path.as_posix()} cannot be used ({error}); running without it")
+
+
+def settings_key(settings: Settings, *, encoding: str) -> str:
+    """What fingerprints depend on besides the file's bytes (the threshold only via bands)."""
+    values = settings.as_dict()
+    del values["threshold"]
+    return json.dumps({**values, "encoding": encoding}, sort_keys=True)
+
+
+@contextlib.contextmanager
+def _transaction(connection: sqlite3.Connection) -> Iterator[None]:
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def _encode(value: Fingerprints) -> tuple[int, bytes, bytes, bytes]:
+    return (
+        len(value.token_counts),
+        value.content.astype("<u8").tobytes(),
+        value.token_counts.astype("<i8").tobytes(),
+        value.band_keys.astype("<u8").tobytes(),
+    )
+
+
+def _decode(
+    paragraphs: object, content: object, counts: object, keys: object, *, bands: int
+) -> Fingerprints:
+    if not (
+        isinstance(paragraphs, int)
+        and isinstance(content, bytes)
+        and isinstance(counts, bytes)
+        and isinstance(keys, bytes)
+        and paragraphs >= 0
+        and len(content) == 16 * paragraphs
+        and len(counts) == 8 * paragraphs
+        and len(keys) == 8 * bands * paragraphs
+    ):
+        raise CacheDamagedError("damaged (a row does not match its shape)")
+    return Fingerprints(
+        np.frombuffer(content, "<u8").astype(np.uint64).reshape(paragraphs, 2),
+        np.frombuffer(counts, "<i8").astype(np.int64),
+        np.frombuffer(keys, "<u8").astype(np.uint64).reshape(paragraphs, bands),
+    )
