@@ -61,23 +61,25 @@ def test_equals_first_members_of_find_duplicates_when_clusters_are_cliques() -> 
             words = paragraph(number % 400).split()
             words[-1] = "changed"  # near-duplicate of every copy of its base (35/37)
             texts.append(" ".join(words).upper())
-    clusters = dedupe.find_duplicates(texts)
+    clusters = dedupe.find_duplicates(texts, threshold=0.8, ngram=5)
     for cluster in clusters:
         assert all(member.similarity >= 0.8 for member in cluster)
     dropped = {key for cluster in clusters for key in cluster.keys[1:]}
     assert len(dropped) > 200
     expected = [text for position, text in enumerate(texts) if position not in dropped]
-    assert list(dedupe.deduplicate(texts, batch_size=64)) == expected
+    assert list(dedupe.deduplicate(texts, batch_size=64, threshold=0.8, ngram=5)) == expected
 
 
 def test_keeps_the_end_of_a_chain_that_find_duplicates_puts_in_one_cluster() -> None:
     first = " ".join(f"w{number}" for number in range(100))
     middle = " ".join(f"w{number}" for number in range(10, 110))  # ~0.81 with both others
     last = " ".join(f"w{number}" for number in range(20, 120))  # ~0.66 with first
-    (cluster,) = dedupe.find_duplicates([first, middle, last])
+    texts = [first, middle, last]
+    (cluster,) = dedupe.find_duplicates(texts, threshold=0.8, ngram=5)
     assert cluster.keys == (0, 1, 2)
-    assert list(dedupe.deduplicate([first, middle, last])) == [first, last]
-    assert list(dedupe.deduplicate([first, middle, last], batch_size=1)) == [first, last]
+    for batch_size in (1, 3):
+        kept = dedupe.deduplicate(texts, threshold=0.8, ngram=5, batch_size=batch_size)
+        assert list(kept) == [first, last]
 
 
 def test_empty_texts_are_always_kept() -> None:

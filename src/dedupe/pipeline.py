@@ -23,7 +23,15 @@ import numpy as np
 
 from dedupe import lsh, minhash
 from dedupe.cluster import connected_components
-from dedupe.hashing import I64, U64, fmix64, odd_constants, positions_in_segments, segment_starts
+from dedupe.hashing import (
+    I64,
+    U64,
+    fmix64,
+    gather_segments,
+    odd_constants,
+    positions_in_segments,
+    segment_starts,
+)
 from dedupe.settings import Settings
 from dedupe.shingle import ngram_hashes, shingle_many, unique_per_text
 from dedupe.tokens import token_hashes
@@ -32,8 +40,8 @@ from dedupe.verify import F64, jaccard_pairs
 BATCH_SIZE = 25_000
 """Texts fingerprinted at once: large enough to amortize NumPy calls, small enough for cache."""
 
-VERIFY_CHUNK_TEXTS = 100_000
-"""Texts shingled at once for verification: about 0.5 GB for paragraphs of 60 words."""
+VERIFY_CHUNK_TEXTS = 1_000_000
+"""Texts per block of shingle sets for verification: about 0.5 GB for paragraphs of 60 words."""
 
 _CONTENT_SALTS = (0xC0DE1, 0xC0DE2)
 
@@ -137,18 +145,39 @@ def group_by_content(content: U64, token_counts: I64) -> Groups:
 
 
 class ShingleSets:
-    """Exact shingle sets of some distinct texts, computed once for verification."""
+    """Exact shingle sets of some distinct texts, computed once for verification.
+
+    Texts are shingled ``BATCH_SIZE`` at a time, which bounds the sort temporaries.
+    """
 
     def __init__(self, texts: Sequence[str], groups: Groups, distinct_ids: I64, *, ngram: int):
         self.ids = np.unique(distinct_ids)
-        chosen = [texts[position] for position in groups.representatives[self.ids]]
-        shingles, counts = shingle_many(chosen, ngram=ngram)
-        self.sets, self.counts = unique_per_text(shingles, counts)
+        positions = groups.representatives[self.ids].tolist()
+        sets: list[U64] = [np.empty(0, dtype=np.uint64)]
+        counts: list[I64] = [np.empty(0, dtype=np.int64)]
+        for low in range(0, len(positions), BATCH_SIZE):
+            chosen = [texts[position] for position in positions[low : low + BATCH_SIZE]]
+            batch_sets, batch_counts = unique_per_text(*shingle_many(chosen, ngram=ngram))
+            sets.append(batch_sets)
+            counts.append(batch_counts)
+        self.sets, self.counts = np.concatenate(sets), np.concatenate(counts)
 
     def jaccard(self, pairs: I64) -> F64:
         """Exact Jaccard similarity of pairs of distinct-text ids (all must be known)."""
         local = np.searchsorted(self.ids, pairs)
         return jaccard_pairs(self.sets, self.counts, local)
+
+    def joined(self, other: ShingleSets) -> ShingleSets:
+        """The sets of both (their ids must not overlap), for pairs across the two."""
+        both = ShingleSets.__new__(ShingleSets)
+        order = np.argsort(np.concatenate((self.ids, other.ids)), kind="stable")
+        counts = np.concatenate((self.counts, other.counts))
+        starts = segment_starts(counts)
+        values = np.concatenate((self.sets, other.sets))
+        both.ids = np.concatenate((self.ids, other.ids))[order]
+        both.counts = counts[order]
+        both.sets = values[gather_segments(starts[order], both.counts)]
+        return both
 
 
 def find_clusters(texts: Sequence[str], settings: Settings) -> PositionClusters:
@@ -187,16 +216,20 @@ def candidate_pairs_by_band(band_columns: Iterable[U64], representatives: I64) -
 
     Equal to the all-bands call (a pair is a candidate when any band puts it in a
     bucket), but holds one column of keys at a time instead of a copy of all of them.
+    Pairs found by several bands are merged whenever the new ones outnumber the merged
+    ones, so repeats never pile up.
     """
     count = len(representatives)
-    found: list[I64] = []
+    codes = np.empty(0, dtype=np.int64)
+    pending: list[I64] = []
     for column in band_columns:
         pairs = lsh.candidate_pairs(column[representatives][:, None])
-        found.append(pairs[:, 0] * count + pairs[:, 1])
-    if not found:
-        return np.empty((0, 2), dtype=np.int64)
-    codes = np.unique(np.concatenate(found))
-    return np.stack((codes // count, codes % count), axis=1).astype(np.int64)
+        pending.append(pairs[:, 0] * count + pairs[:, 1])
+        if sum(map(len, pending)) > len(codes):
+            codes = np.unique(np.concatenate((codes, *pending)))
+            pending = []
+    codes = np.unique(np.concatenate((codes, *pending)))
+    return np.stack((codes // max(count, 1), codes % max(count, 1)), axis=1).astype(np.int64)
 
 
 def verified_jaccard(
@@ -207,20 +240,38 @@ def verified_jaccard(
     ngram: int,
     chunk_texts: int = VERIFY_CHUNK_TEXTS,
 ) -> F64:
-    """Exact Jaccard of pairs of distinct-text ids, shingling ``chunk_texts`` texts at a time.
+    """Exact Jaccard of pairs of distinct-text ids, with at most two blocks of texts shingled.
 
-    Pairs are taken ``chunk_texts // 2`` at a time, so at most ``chunk_texts`` texts are
-    shingled at once whatever the number of pairs; a text in several chunks is shingled
-    again.
+    The distinct texts of the pairs are cut into blocks of ``chunk_texts``; the pairs
+    between blocks ``a <= b`` are verified with the shingle sets of those two blocks.
+    With ``k`` blocks a block is shingled up to ``k`` times, so memory stays bounded
+    whatever the number of pairs and texts, and a corpus that fits in one block is
+    shingled once.
     """
     result = np.empty(len(pairs), dtype=np.float64)
-    low = 0
-    while low < len(pairs):
-        high = min(len(pairs), low + max(1, chunk_texts // 2))
-        chunk = pairs[low:high]
-        result[low:high] = ShingleSets(texts, groups, chunk.ravel(), ngram=ngram).jaccard(chunk)
-        low = high
+    if len(pairs) == 0:
+        return result
+    ids = np.unique(pairs)
+    blocks = np.searchsorted(ids, pairs) // chunk_texts
+    low, high = blocks.min(axis=1), blocks.max(axis=1)
+    order = np.lexsort((high, low))
+    starts = np.flatnonzero(np.diff(low[order], prepend=-1) | np.diff(high[order], prepend=-1))
+    first: ShingleSets | None = None
+    for rows in np.split(order, starts[1:]):
+        block_a, block_b = int(low[rows[0]]), int(high[rows[0]])
+        if first is None or first.ids[0] != ids[block_a * chunk_texts]:
+            first = _block_sets(texts, groups, ids, block_a, chunk_texts, ngram=ngram)
+        sets = first
+        if block_b != block_a:
+            sets = first.joined(_block_sets(texts, groups, ids, block_b, chunk_texts, ngram=ngram))
+        result[rows] = sets.jaccard(pairs[rows])
     return result
+
+
+def _block_sets(
+    texts: Sequence[str], groups: Groups, ids: I64, block: int, size: int, *, ngram: int
+) -> ShingleSets:
+    return ShingleSets(texts, groups, ids[block * size : (block + 1) * size], ngram=ngram)
 
 
 def _expand(texts: Sequence[str], groups: Groups, labels: I64, *, ngram: int) -> PositionClusters:
