@@ -3,7 +3,7 @@
 Not a unit test: run it by hand from the repository root, alone on the machine (it takes
 minutes at 10M)::
 
-    python -m benchmarks.scale_10m --size 10000000
+    python -m benchmarks.scale_10m --size 10000000 --threshold 0.8 --ngram 5
     python -m benchmarks.scale_10m --size 1000000 --engine memory
 
 Paragraphs are built deterministically, one at a time, from real English sentences
@@ -34,7 +34,7 @@ from dedupe import deduplicate
 from dedupe.hashing import U64, fmix64
 from dedupe.ondisk import find_clusters_on_disk
 from dedupe.pipeline import PositionClusters, find_clusters
-from dedupe.settings import Settings
+from dedupe.settings import DEFAULT_NGRAM, DEFAULT_THRESHOLD, Settings
 
 SENTENCES_PER_PARAGRAPH = 4
 COPY_EVERY = 10  # about one paragraph in COPY_EVERY copies an earlier one
@@ -84,13 +84,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=10_000_000)
     parser.add_argument("--engine", choices=("disk", "memory", "stream"), default="disk")
+    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    parser.add_argument("--ngram", type=int, default=DEFAULT_NGRAM)
     args = parser.parse_args(argv)
-    settings = Settings()
+    settings = Settings(threshold=args.threshold, ngram=args.ngram)
     pool = sentence_pool()
     setup_rss = peak_rss_bytes()
     start = time.perf_counter()
     if args.engine == "stream":
-        kept = sum(1 for _ in deduplicate(corpus(args.size, pool)))
+        stream = deduplicate(corpus(args.size, pool), threshold=args.threshold, ngram=args.ngram)
+        kept = sum(1 for _ in stream)
         result = f"kept={kept:,}"
     else:
         found: PositionClusters
@@ -101,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         result = f"clusters={len(found.offsets) - 1:,} clustered={len(found.members):,}"
     seconds = time.perf_counter() - start
     print(
-        f"engine={args.engine} paragraphs={args.size:,} sentences={len(pool):,} {result} "
+        f"engine={args.engine} paragraphs={args.size:,} sentences={len(pool):,} "
+        f"threshold={settings.threshold} ngram={settings.ngram} {result} "
         f"seconds={seconds:.1f} peak_rss_gib={peak_rss_bytes() / 2**30:.2f} "
         f"(setup {setup_rss / 2**30:.2f}) "
         f"python={platform.python_version()} numpy={np.__version__} dedupe={dedupe.__version__}"
