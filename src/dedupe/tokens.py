@@ -79,25 +79,18 @@ def hash_tokens(data: np.ndarray, starts: I64, lengths: I64) -> U64:
     """Hash the tokens ``data[start:start + length]`` from their packed 64-bit words."""
     padded = np.zeros(len(data) + 2 * _WORD_BYTES, dtype=np.uint8)
     padded[: len(data)] = data
-    # Unaligned 64-bit reads: a word starting at byte s is word s // 8 of the view at s % 8.
-    views = [
-        np.frombuffer(padded, dtype="<u8", offset=shift, count=(len(padded) - shift) // 8)
-        for shift in range(_WORD_BYTES)
-    ]
-    hashes = np.zeros(len(starts), dtype=np.uint64)
-    active = np.arange(len(starts), dtype=np.int64)
-    offset = 0
-    while len(active):
-        positions = starts[active] + offset
-        remaining = lengths[active] - offset
-        words = np.empty(len(active), dtype=np.uint64)
-        shift = positions % _WORD_BYTES
-        for value in range(_WORD_BYTES):
-            chosen = shift == value
-            words[chosen] = views[value][positions[chosen] // _WORD_BYTES]
-        words &= _LOW_BYTES[np.minimum(remaining, _WORD_BYTES)]
-        hashes[active] = words if offset == 0 else fmix64(hashes[active]) ^ words
+    # The little-endian 64-bit word starting at every byte: an unaligned view with a
+    # one-byte stride, so packing all tokens is a single gather.
+    word_at = np.ndarray(shape=(len(data) + _WORD_BYTES,), dtype="<u8", buffer=padded, strides=(1,))
+    hashes: U64 = word_at[starts]
+    hashes &= _LOW_BYTES[np.minimum(lengths, _WORD_BYTES)]
+    longer = np.flatnonzero(lengths > _WORD_BYTES)
+    offset = _WORD_BYTES
+    while len(longer):
+        words = word_at[starts[longer] + offset]
+        words &= _LOW_BYTES[np.minimum(lengths[longer] - offset, _WORD_BYTES)]
+        hashes[longer] = fmix64(hashes[longer]) ^ words
         offset += _WORD_BYTES
-        active = active[lengths[active] > offset]
+        longer = longer[lengths[longer] > offset]
     hashes ^= lengths.astype(np.uint64) * _LENGTH_MULTIPLIER
     return fmix64(hashes)

@@ -1,0 +1,107 @@
+"""The benchmark corpus: real paragraphs with injected edited copies and their ground truth.
+
+``build_workload(count, seed=...)`` returns ``count`` paragraphs: synthesized from real
+sentences of the Python installation (``realtext``), of which a share are edited copies
+of earlier paragraphs (``edits``). The ground truth is the set of injected
+``(original, copy)`` pairs whose exact Jaccard similarity of word 5-gram sets (after
+lower-casing and splitting on whitespace, the peers' tokenization) reaches the
+threshold: the near-duplicates every system should find.
+
+Collecting the real text takes tens of seconds, so a built workload is cached as a
+pickle in the temporary directory, keyed by size, seed and the installation's pool size.
+"""
+
+from __future__ import annotations
+
+import pickle
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.edits import add_sentence, edit_words
+from benchmarks.realtext import sentence_pool, synthesize, vocabulary
+
+THRESHOLD = 0.8
+NGRAM = 5
+NUM_PERM = 128
+DUPLICATE_SHARE = 0.1
+"""Share of the corpus that is an edited copy of another paragraph."""
+
+CACHE_DIR = Path(tempfile.gettempdir()) / "dedupe-bench"
+
+
+@dataclass(frozen=True)
+class Workload:
+    """Paragraphs, the injected near-duplicate pairs and the size of the sentence pool."""
+
+    texts: list[str]
+    truth: np.ndarray  # (pairs, 2) int64: (original, copy) positions, Jaccard >= THRESHOLD
+    injected: int
+    pool_size: int
+
+
+def word_ngrams(text: str, *, ngram: int = NGRAM) -> set[str]:
+    """Word n-grams after lower-casing, a short text being one n-gram of all its words."""
+    words = text.lower().split()
+    if len(words) < ngram:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i : i + ngram]) for i in range(len(words) - ngram + 1)}
+
+
+def jaccard(first: set[str], second: set[str]) -> float:
+    """Exact Jaccard similarity of two sets (0 for two empty sets)."""
+    union = len(first | second)
+    return len(first & second) / union if union else 0.0
+
+
+def build_workload(count: int, *, seed: int = 0, use_cache: bool = True) -> Workload:
+    """``count`` paragraphs, ``DUPLICATE_SHARE`` of them edited copies, deterministic."""
+    pool_size = len(sentence_pool())
+    path = CACHE_DIR / f"workload-{count}-{seed}-{pool_size}.pickle"
+    if use_cache and path.exists():
+        with path.open("rb") as handle:
+            cached: Workload = pickle.load(handle)
+        return cached
+    workload = _build(count, seed=seed, pool_size=pool_size)
+    if use_cache:
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        with partial.open("wb") as handle:
+            pickle.dump(workload, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(path)
+    return workload
+
+
+def _build(count: int, *, seed: int, pool_size: int) -> Workload:
+    rng = np.random.default_rng(seed)
+    copies = int(count * DUPLICATE_SHARE)
+    texts = synthesize(count - copies, seed=seed)
+    sentences, words = sentence_pool(), vocabulary()
+    originals = rng.integers(0, len(texts), size=copies).tolist()
+    pairs: list[tuple[int, int]] = []
+    for original in originals:
+        text = texts[original]
+        kind = int(rng.integers(4))
+        if kind == 0:
+            copy = edit_words(text, rate=0.01, rng=rng, vocabulary=words)
+        elif kind == 1:
+            copy = edit_words(text, rate=0.02, rng=rng, vocabulary=words)
+        elif kind == 2:
+            copy = edit_words(text, rate=0.01, rng=rng, vocabulary=words).upper()
+        else:
+            copy = add_sentence(text, rng=rng, sentences=sentences)
+        pairs.append((original, len(texts)))
+        texts.append(copy)
+    truth = [
+        pair
+        for pair in pairs
+        if jaccard(word_ngrams(texts[pair[0]]), word_ngrams(texts[pair[1]])) >= THRESHOLD
+    ]
+    return Workload(
+        texts=texts,
+        truth=np.array(truth, dtype=np.int64).reshape(-1, 2),
+        injected=len(pairs),
+        pool_size=pool_size,
+    )
