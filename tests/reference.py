@@ -9,7 +9,7 @@ permutations) are taken from the modules: they are data, not the algorithm under
 from __future__ import annotations
 
 from dedupe import lsh, minhash, shingle
-from dedupe.hashing import MASK32, MASK64
+from dedupe.hashing import MASK32, MASK64, odd_constants
 from dedupe.normalize import normalize
 
 _LENGTH_MULTIPLIER = 0x9E3779B97F4A7C15
@@ -77,7 +77,7 @@ def signature(hashes: list[int], *, num_perm: int, seed: int) -> list[int]:
 
 def band_keys(signature: list[int], *, bands: int, rows: int) -> list[int]:
     """One 64-bit key per band: weighted sum of the band's slots plus the band number."""
-    weights = [int(w) for w in lsh.odd_constants(rows, salt=lsh._ROW_MULTIPLIERS_SALT)]
+    weights = [int(w) for w in odd_constants(rows, salt=lsh._ROW_MULTIPLIERS_SALT)]
     keys = []
     for band in range(bands):
         slots = signature[band * rows : (band + 1) * rows]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-import reference
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import reference
 from dedupe import lsh, minhash
 from dedupe.cluster import connected_components
 from dedupe.hashing import segment_starts
