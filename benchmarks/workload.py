@@ -56,21 +56,28 @@ def jaccard(first: set[str], second: set[str]) -> float:
     return len(first & second) / union if union else 0.0
 
 
-def build_workload(count: int, *, seed: int = 0, use_cache: bool = True) -> Workload:
+def build_workload(count: int, *, seed: int = 0) -> Workload:
     """``count`` paragraphs, ``DUPLICATE_SHARE`` of them edited copies, deterministic."""
+    return load_workload(workload_file(count, seed=seed))
+
+
+def workload_file(count: int, *, seed: int = 0) -> Path:
+    """The cached pickle of a workload, built first when missing."""
     pool_size = len(sentence_pool())
     path = CACHE_DIR / f"workload-{count}-{seed}-{pool_size}.pickle"
-    if use_cache and path.exists():
-        with path.open("rb") as handle:
-            cached: Workload = pickle.load(handle)
-        return cached
-    workload = _build(count, seed=seed, pool_size=pool_size)
-    if use_cache:
+    if not path.exists():
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".partial")
         with partial.open("wb") as handle:
-            pickle.dump(workload, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(_build(count, seed=seed, pool_size=pool_size), handle, protocol=5)
         partial.replace(path)
+    return path
+
+
+def load_workload(path: Path) -> Workload:
+    """A workload written by ``workload_file``."""
+    with path.open("rb") as handle:
+        workload: Workload = pickle.load(handle)
     return workload
 
 

