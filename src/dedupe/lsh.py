@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dedupe.hashing import I64, U32, U64, fmix64, odd_constants
+from dedupe.hashing import I64, U32, U64, fmix64, odd_constants, sorted_unique
 
 DEFAULT_RECALL = 0.99
 """Probability that a pair exactly at the threshold becomes a candidate."""
@@ -80,5 +80,5 @@ def candidate_pairs(keys: U64) -> I64:
         found.append(centre[member] * count + order[member])
     if not found:
         return np.empty((0, 2), dtype=np.int64)
-    codes = np.unique(np.concatenate(found))
+    codes = sorted_unique(np.concatenate(found))
     return np.stack((codes // count, codes % count), axis=1).astype(np.int64)

@@ -22,7 +22,15 @@ import numpy as np
 
 from dedupe import lsh, minhash
 from dedupe.cluster import connected_components
-from dedupe.hashing import I64, U64, fmix64, odd_constants, positions_in_segments, segment_starts
+from dedupe.hashing import (
+    I64,
+    U64,
+    fmix64,
+    odd_constants,
+    positions_in_segments,
+    segment_starts,
+    sorted_unique,
+)
 from dedupe.settings import Settings
 from dedupe.shingle import ngram_hashes, shingle_many, unique_per_text
 from dedupe.tokens import token_hashes
@@ -125,7 +133,7 @@ class ShingleSets:
     """Exact shingle sets of some distinct texts, computed once for verification."""
 
     def __init__(self, texts: Sequence[str], groups: Groups, distinct_ids: I64, *, ngram: int):
-        self.ids = np.unique(distinct_ids)
+        self.ids = sorted_unique(distinct_ids)
         chosen = [texts[position] for position in groups.representatives[self.ids]]
         shingles, counts = shingle_many(chosen, ngram=ngram)
         self.sets, self.counts = unique_per_text(shingles, counts)
