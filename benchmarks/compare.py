@@ -57,10 +57,9 @@ def main(argv: list[str] | None = None) -> int:
             f"sentence pool {workload.pool_size:,})",
             flush=True,
         )
-        rows = [_spawn(system, size, options) for system in options.systems]
-        results = [
-            row for row in results if row["size"] != size or row["system"] not in options.systems
-        ]
+        rows = [_spawn(system, path, options.repeat) for system in options.systems]
+        rerun = {(row["system"], size) for row in rows}
+        results = [row for row in results if (row["system"], row["size"]) not in rerun]
         results.extend(rows)
         _print_table(rows)
         if options.json:
@@ -68,20 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _spawn(system: str, size: int, options: argparse.Namespace) -> dict[str, Any]:
-    command = [
-        sys.executable,
-        "-m",
-        "benchmarks.compare",
-        "--worker",
-        system,
-        "--size",
-        str(size),
-        "--seed",
-        str(options.seed),
-        "--repeat",
-        str(options.repeat),
-    ]
+def _spawn(system: str, corpus: Path, repeat: int) -> dict[str, Any]:
+    command = [sys.executable, "-m", "benchmarks.compare", "--worker", system]
+    command += ["--corpus", str(corpus), "--repeat", str(repeat)]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     row: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
     return row

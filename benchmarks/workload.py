@@ -8,14 +8,17 @@ lower-casing and splitting on whitespace, the peers' tokenization) reaches the
 threshold: the near-duplicates every system should find.
 
 Collecting the real text takes tens of seconds, so a built workload is cached as a
-pickle in the temporary directory, keyed by size, seed and the installation's pool size.
+pickle in the temporary directory, keyed by size, seed and the installed distributions.
 """
 
 from __future__ import annotations
 
+import hashlib
 import pickle
+import sys
 import tempfile
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -63,15 +66,21 @@ def build_workload(count: int, *, seed: int = 0) -> Workload:
 
 def workload_file(count: int, *, seed: int = 0) -> Path:
     """The cached pickle of a workload, built first when missing."""
-    pool_size = len(sentence_pool())
-    path = CACHE_DIR / f"workload-{count}-{seed}-{pool_size}.pickle"
+    path = CACHE_DIR / f"workload-{count}-{seed}-{_installation_key()}.pickle"
     if not path.exists():
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".partial")
         with partial.open("wb") as handle:
-            pickle.dump(_build(count, seed=seed, pool_size=pool_size), handle, protocol=5)
+            pickle.dump(_build(count, seed=seed), handle, protocol=5)
         partial.replace(path)
     return path
+
+
+def _installation_key() -> str:
+    """What the real text depends on: the Python version and the installed distributions."""
+    names = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
+    text = "\n".join([sys.version, *names])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def load_workload(path: Path) -> Workload:
@@ -81,7 +90,7 @@ def load_workload(path: Path) -> Workload:
     return workload
 
 
-def _build(count: int, *, seed: int, pool_size: int) -> Workload:
+def _build(count: int, *, seed: int) -> Workload:
     rng = np.random.default_rng(seed)
     copies = int(count * DUPLICATE_SHARE)
     texts = synthesize(count - copies, seed=seed)
@@ -110,5 +119,5 @@ def _build(count: int, *, seed: int, pool_size: int) -> Workload:
         texts=texts,
         truth=np.array(truth, dtype=np.int64).reshape(-1, 2),
         injected=len(pairs),
-        pool_size=pool_size,
+        pool_size=len(sentences),
     )
