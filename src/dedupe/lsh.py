@@ -47,14 +47,14 @@ def optimal_bands_rows(
 def band_keys(signatures: U32, *, bands: int, rows: int) -> U64:
     """Hash each band of each signature to one 64-bit key: shape ``(texts, bands)``."""
     multipliers = odd_constants(rows, salt=_ROW_MULTIPLIERS_SALT)
-    keys = np.empty((len(signatures), bands), dtype=np.uint64)
-    for band in range(bands):
-        block = signatures[:, band * rows : (band + 1) * rows].astype(np.uint64)
-        block *= multipliers
-        combined = block.sum(axis=1, dtype=np.uint64)
-        combined += np.uint64(band)
-        keys[:, band] = fmix64(combined)
-    return keys
+    # Loop over the few rows, each a strided (texts, bands) view: one slot of every band.
+    combined = np.zeros((len(signatures), bands), dtype=np.uint64)
+    for row in range(rows):
+        slots = signatures[:, row : bands * rows : rows].astype(np.uint64)
+        slots *= multipliers[row]
+        combined += slots
+    combined += np.arange(bands, dtype=np.uint64)
+    return fmix64(combined)
 
 
 def candidate_pairs(keys: U64) -> I64:

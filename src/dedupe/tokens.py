@@ -39,7 +39,7 @@ def _byte_table() -> np.ndarray:
     return table
 
 
-_BYTE_TABLE = _byte_table()
+_BYTE_TABLE = _byte_table().tobytes()  # for bytes.translate: 4x faster than indexing
 # _LOW_BYTES[n] keeps the low n bytes of a little-endian word (n = 0..8).
 _LOW_BYTES = np.array([(1 << (8 * n)) - 1 if n < 8 else MASK64 for n in range(9)], np.uint64)
 
@@ -54,11 +54,11 @@ def normalized_bytes(texts: Sequence[str]) -> tuple[np.ndarray, I64, I64]:
     lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
     for index in non_ascii:
         lengths[index] = len(parts[index].encode("utf-8"))
-    joined = np.frombuffer(_join_encoded(parts, non_ascii), dtype=np.uint8)
+    data = np.frombuffer(_join_encoded(parts, non_ascii).translate(_BYTE_TABLE), dtype=np.uint8)
     starts = np.zeros(len(parts), dtype=np.int64)
     if len(parts) > 1:
         np.cumsum(lengths[:-1] + 1, out=starts[1:])
-    return _BYTE_TABLE[joined], starts, lengths
+    return data, starts, lengths
 
 
 def _join_encoded(parts: list[str], non_ascii: list[int]) -> bytes:
@@ -82,11 +82,11 @@ def _join_encoded(parts: list[str], non_ascii: list[int]) -> bytes:
 def token_hashes(texts: Sequence[str]) -> tuple[U64, I64]:
     """Normalize, tokenize and hash a batch: (flat token hashes, tokens per text)."""
     data, text_starts, text_lengths = normalized_bytes(texts)
-    is_word = np.zeros(len(data) + 2, dtype=np.int8)
+    is_word = np.zeros(len(data) + 2, dtype=bool)
     is_word[1:-1] = data != _SPACE
-    edges = np.diff(is_word)
-    token_starts = np.flatnonzero(edges == 1)
-    token_lengths = np.flatnonzero(edges == -1) - token_starts
+    edges = np.flatnonzero(is_word[1:] != is_word[:-1])  # token starts and ends, alternating
+    token_starts = edges[0::2]
+    token_lengths = edges[1::2] - token_starts
     first = np.searchsorted(token_starts, text_starts)
     last = np.searchsorted(token_starts, text_starts + text_lengths)
     counts = (last - first).astype(np.int64)
