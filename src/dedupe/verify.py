@@ -14,7 +14,7 @@ from dedupe.hashing import I64, U64, gather_segments, segment_starts, sort_by_ow
 
 F64 = npt.NDArray[np.float64]
 
-_CHUNK_ELEMENTS = 1 << 22  # shingles sorted at once, bounds memory
+_CHUNK_ELEMENTS = 1 << 20  # shingles sorted at once: bounds memory (~40 MB)
 
 
 def jaccard_pairs(sets: U64, counts: I64, pairs: I64) -> F64:
