@@ -22,7 +22,15 @@ import numpy as np
 
 from dedupe import lsh, minhash
 from dedupe.cluster import connected_components
-from dedupe.hashing import I64, U64, fmix64, odd_constants, positions_in_segments, segment_starts
+from dedupe.hashing import (
+    I64,
+    U64,
+    fmix64,
+    odd_constants,
+    positions_in_segments,
+    segment_starts,
+    sorted_unique,
+)
 from dedupe.settings import Settings
 from dedupe.shingle import ngram_hashes, shingle_many, unique_per_text
 from dedupe.tokens import token_hashes
@@ -32,6 +40,8 @@ BATCH_SIZE = 25_000
 """Texts fingerprinted at once: large enough to amortize NumPy calls, small enough for cache."""
 
 _CONTENT_SALTS = (0xC0DE1, 0xC0DE2)
+_NO_SHINGLES: U64 = np.empty(0, dtype=np.uint64)
+_NO_COUNTS: I64 = np.empty(0, dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,10 +135,14 @@ class ShingleSets:
     """Exact shingle sets of some distinct texts, computed once for verification."""
 
     def __init__(self, texts: Sequence[str], groups: Groups, distinct_ids: I64, *, ngram: int):
-        self.ids = np.unique(distinct_ids)
-        chosen = [texts[position] for position in groups.representatives[self.ids]]
-        shingles, counts = shingle_many(chosen, ngram=ngram)
-        self.sets, self.counts = unique_per_text(shingles, counts)
+        self.ids = sorted_unique(distinct_ids)
+        positions = groups.representatives[self.ids].tolist()
+        parts = []
+        for low in range(0, len(positions), BATCH_SIZE):  # batches bound the sort's memory
+            chosen = [texts[position] for position in positions[low : low + BATCH_SIZE]]
+            parts.append(unique_per_text(*shingle_many(chosen, ngram=ngram)))
+        self.sets = np.concatenate([sets for sets, _ in parts]) if parts else _NO_SHINGLES
+        self.counts = np.concatenate([counts for _, counts in parts]) if parts else _NO_COUNTS
 
     def jaccard(self, pairs: I64) -> F64:
         """Exact Jaccard similarity of pairs of distinct-text ids (all must be known)."""
