@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck bench quality clean
+.PHONY: run test lint typecheck bench compare quality clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
 ## run: check seeds/ for near-duplicate paragraphs (findings are not a failure here)
 run: $(VENV)/.installed-run
 	$(BIN)/dedupe check seeds/; status=$$?; [ $$status -le 1 ]
@@ -29,12 +33,16 @@ test: $(VENV)/.installed-test
 	$(BIN)/mypy
 	$(BIN)/pytest
 
-$(VENV)/.installed-quality: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[quality]'
-	touch $@
+## bench: pytest-benchmark of every hot path and end to end, at 10k and 100k paragraphs
+bench: $(VENV)/.installed-bench
+	$(BIN)/pytest benchmarks/ --benchmark-only --benchmark-columns=min,median,max,rounds
+
+## compare: dedupe, datasketch and rensa side by side on 100k paragraphs (docs/benchmarks.md)
+compare: $(VENV)/.installed-bench
+	$(BIN)/python -m benchmarks.compare --sizes 100000
 
 ## quality: recall of edited copies and false clusters on real text, vs datasketch and rensa
-quality: $(VENV)/.installed-quality
+quality: $(VENV)/.installed-bench
 	mkdir -p .benchmarks
 	$(BIN)/python -m benchmarks.quality --speed --json .benchmarks/quality.json
 	$(BIN)/python -m benchmarks.plot_quality .benchmarks/quality.json docs/tuning.png

@@ -75,3 +75,41 @@ def gather_segments(starts: I64, counts: I64) -> I64:
     """Flat indices of the segments ``[start, start + count)``, concatenated in order."""
     offsets = np.repeat(starts - segment_starts(counts), counts)
     return np.arange(int(counts.sum()), dtype=np.int64) + offsets
+
+
+def sort_by_owner(values: U64, owners: I64) -> tuple[U64, I64]:
+    """Sort ``(owner, value)`` pairs by owner, then value (owners >= 0), like ``np.lexsort``.
+
+    ``np.lexsort`` on 64-bit keys takes a slow stable sort per key. Here one fast sort
+    of a single integer key does the job: the owner in the high bits and as many top
+    bits of the value as fit below. Only when two different values of one owner share
+    those top bits (rare: about 1e-10 per pair of 64-bit hashes) is their order unknown;
+    then, and only then, the exact ``np.lexsort`` runs.
+    """
+    if len(values):
+        owner_bits = int(owners.max()).bit_length()
+        value_bits = 63 - owner_bits
+        if value_bits >= 32:
+            top = (values >> np.uint64(64 - value_bits)).astype(np.int64)
+            keys = (owners << value_bits) | top
+            order = np.argsort(keys)
+            sorted_keys, sorted_values = keys[order], values[order]
+            unordered = (sorted_keys[1:] == sorted_keys[:-1]) & (
+                sorted_values[1:] != sorted_values[:-1]
+            )
+            if not unordered.any():
+                return sorted_values, owners[order]
+    order = np.lexsort((values, owners))
+    return values[order], owners[order]
+
+
+def sorted_unique(values: I64) -> I64:
+    """The distinct values, sorted: ``np.unique`` without its import of ``numpy.ma``.
+
+    ``np.unique`` imports the masked-array module on first use (about 15 ms), which
+    counts for the command line's start-up on small inputs.
+    """
+    ordered = np.sort(values)
+    keep = np.ones(len(ordered), dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]

@@ -89,8 +89,9 @@ def read_index_file(
         raise
     except FileNotFoundError:
         raise IndexFileError(f"{path}: no such index file") from None
-    except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile) as error:
-        raise IndexFileError(f"{path}: damaged or not an index file ({error})") from None
+    except Exception as error:
+        # NumPy's .npy header parser alone raises ValueError, SyntaxError or TokenError.
+        raise IndexFileError(f"{path}: damaged or not an index file ({error!r})") from None
     return header, arrays
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from dedupe.hashing import I64, U64, gather_segments
+from dedupe.hashing import I64, U64, gather_segments, sorted_unique
 
 U32 = npt.NDArray[np.uint32]
 
@@ -69,7 +69,7 @@ class BandLookup:
                     codes.append(np.repeat(queries, counts) * (MAX_TEXTS + 1) + found)
         if not codes:
             return np.empty((0, 2), dtype=np.int64)
-        unique = np.unique(np.concatenate(codes))
+        unique = sorted_unique(np.concatenate(codes))
         return np.stack((unique // (MAX_TEXTS + 1), unique % (MAX_TEXTS + 1)), axis=1)
 
     def merged(self) -> tuple[U64, U32]:

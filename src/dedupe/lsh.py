@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dedupe.hashing import I64, U32, U64, fmix64, odd_constants
+from dedupe.hashing import I64, U32, U64, fmix64, odd_constants, sorted_unique
 
 DEFAULT_RECALL = 0.99
 """Probability that a pair exactly at the threshold becomes a candidate."""
@@ -47,14 +47,14 @@ def optimal_bands_rows(
 def band_keys(signatures: U32, *, bands: int, rows: int) -> U64:
     """Hash each band of each signature to one 64-bit key: shape ``(texts, bands)``."""
     multipliers = odd_constants(rows, salt=_ROW_MULTIPLIERS_SALT)
-    keys = np.empty((len(signatures), bands), dtype=np.uint64)
-    for band in range(bands):
-        block = signatures[:, band * rows : (band + 1) * rows].astype(np.uint64)
-        block *= multipliers
-        combined = block.sum(axis=1, dtype=np.uint64)
-        combined += np.uint64(band)
-        keys[:, band] = fmix64(combined)
-    return keys
+    # Loop over the few rows, each a strided (texts, bands) view: one slot of every band.
+    combined = np.zeros((len(signatures), bands), dtype=np.uint64)
+    for row in range(rows):
+        slots = signatures[:, row : bands * rows : rows].astype(np.uint64)
+        slots *= multipliers[row]
+        combined += slots
+    combined += np.arange(bands, dtype=np.uint64)
+    return fmix64(combined)
 
 
 def candidate_pairs(keys: U64) -> I64:
@@ -67,15 +67,18 @@ def candidate_pairs(keys: U64) -> I64:
     found: list[I64] = []
     for band in range(keys.shape[1] if keys.ndim == 2 else 0):
         column = keys[:, band]
-        order = np.argsort(column, kind="stable")
+        order = np.argsort(column)  # unstable (fast): centres are taken as minima below
         ordered = column[order]
         starts_run = np.ones(count, dtype=bool)
         starts_run[1:] = ordered[1:] != ordered[:-1]
-        centre = order[np.flatnonzero(starts_run)][np.cumsum(starts_run) - 1]
-        member = ~starts_run
-        if member.any():
-            found.append(centre[member] * count + order[member])
+        run_starts = np.flatnonzero(starts_run)
+        if len(run_starts) == count:
+            continue
+        run_of = np.cumsum(starts_run) - 1
+        centre = np.minimum.reduceat(order, run_starts)[run_of]
+        member = order != centre
+        found.append(centre[member] * count + order[member])
     if not found:
         return np.empty((0, 2), dtype=np.int64)
-    codes = np.unique(np.concatenate(found))
+    codes = sorted_unique(np.concatenate(found))
     return np.stack((codes // count, codes % count), axis=1).astype(np.int64)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -31,6 +32,7 @@ from dedupe.hashing import (
     odd_constants,
     positions_in_segments,
     segment_starts,
+    sorted_unique,
 )
 from dedupe.settings import Settings
 from dedupe.shingle import ngram_hashes, shingle_many, unique_per_text
@@ -44,6 +46,8 @@ VERIFY_CHUNK_TEXTS = 1_000_000
 """Texts per block of shingle sets for verification: about 0.5 GB for paragraphs of 60 words."""
 
 _CONTENT_SALTS = (0xC0DE1, 0xC0DE2)
+_NO_SHINGLES: U64 = np.empty(0, dtype=np.uint64)
+_NO_COUNTS: I64 = np.empty(0, dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,22 +149,17 @@ def group_by_content(content: U64, token_counts: I64) -> Groups:
 
 
 class ShingleSets:
-    """Exact shingle sets of some distinct texts, computed once for verification.
-
-    Texts are shingled ``BATCH_SIZE`` at a time, which bounds the sort temporaries.
-    """
+    """Exact shingle sets of some distinct texts, computed once for verification."""
 
     def __init__(self, texts: Sequence[str], groups: Groups, distinct_ids: I64, *, ngram: int):
-        self.ids = np.unique(distinct_ids)
+        self.ids = sorted_unique(distinct_ids)
         positions = groups.representatives[self.ids].tolist()
-        sets: list[U64] = [np.empty(0, dtype=np.uint64)]
-        counts: list[I64] = [np.empty(0, dtype=np.int64)]
-        for low in range(0, len(positions), BATCH_SIZE):
+        parts = []
+        for low in range(0, len(positions), BATCH_SIZE):  # batches bound the sort's memory
             chosen = [texts[position] for position in positions[low : low + BATCH_SIZE]]
-            batch_sets, batch_counts = unique_per_text(*shingle_many(chosen, ngram=ngram))
-            sets.append(batch_sets)
-            counts.append(batch_counts)
-        self.sets, self.counts = np.concatenate(sets), np.concatenate(counts)
+            parts.append(unique_per_text(*shingle_many(chosen, ngram=ngram)))
+        self.sets = np.concatenate([sets for sets, _ in parts]) if parts else _NO_SHINGLES
+        self.counts = np.concatenate([counts for _, counts in parts]) if parts else _NO_COUNTS
 
     def jaccard(self, pairs: I64) -> F64:
         """Exact Jaccard similarity of pairs of distinct-text ids (all must be known)."""
@@ -205,10 +204,11 @@ def cluster_groups(
     Only one column is held at a time, so the band keys can come from disk.
     """
     candidates = candidate_pairs_by_band(band_columns, groups.representatives)
-    similarities = verified_jaccard(texts, groups, candidates, ngram=settings.ngram)
+    verifier = BlockVerifier(texts, groups, ngram=settings.ngram)
+    similarities = verifier.jaccard(candidates)
     edges = candidates[similarities >= settings.threshold]
     labels = connected_components(len(groups.representatives), edges)
-    return _expand(texts, groups, labels, ngram=settings.ngram)
+    return _expand(groups, labels, verifier)
 
 
 def candidate_pairs_by_band(band_columns: Iterable[U64], representatives: I64) -> I64:
@@ -226,9 +226,9 @@ def candidate_pairs_by_band(band_columns: Iterable[U64], representatives: I64) -
         pairs = lsh.candidate_pairs(column[representatives][:, None])
         pending.append(pairs[:, 0] * count + pairs[:, 1])
         if sum(map(len, pending)) > len(codes):
-            codes = np.unique(np.concatenate((codes, *pending)))
+            codes = sorted_unique(np.concatenate((codes, *pending)))
             pending = []
-    codes = np.unique(np.concatenate((codes, *pending)))
+    codes = sorted_unique(np.concatenate((codes, *pending)))
     return np.stack((codes // max(count, 1), codes % max(count, 1)), axis=1).astype(np.int64)
 
 
@@ -251,7 +251,7 @@ def verified_jaccard(
     result = np.empty(len(pairs), dtype=np.float64)
     if len(pairs) == 0:
         return result
-    ids = np.unique(pairs)
+    ids = sorted_unique(pairs.ravel())
     blocks = np.searchsorted(ids, pairs) // chunk_texts
     low, high = blocks.min(axis=1), blocks.max(axis=1)
     order = np.lexsort((high, low))
@@ -268,13 +268,32 @@ def verified_jaccard(
     return result
 
 
+class Similarity(Protocol):
+    """What ``_expand`` needs: exact Jaccard similarities of pairs of distinct-text ids."""
+
+    def jaccard(self, pairs: I64) -> F64: ...
+
+
+@dataclass(frozen=True, slots=True)
+class BlockVerifier:
+    """``verified_jaccard`` bound to its texts: a ``Similarity`` with bounded memory."""
+
+    texts: Sequence[str]
+    groups: Groups
+    ngram: int
+
+    def jaccard(self, pairs: I64) -> F64:
+        """Exact Jaccard similarity of pairs of distinct-text ids."""
+        return verified_jaccard(self.texts, self.groups, pairs, ngram=self.ngram)
+
+
 def _block_sets(
     texts: Sequence[str], groups: Groups, ids: I64, block: int, size: int, *, ngram: int
 ) -> ShingleSets:
     return ShingleSets(texts, groups, ids[block * size : (block + 1) * size], ngram=ngram)
 
 
-def _expand(texts: Sequence[str], groups: Groups, labels: I64, *, ngram: int) -> PositionClusters:
+def _expand(groups: Groups, labels: I64, shingle_sets: Similarity) -> PositionClusters:
     """Turn components of distinct texts into clusters of input positions."""
     positions = np.flatnonzero(groups.group_of >= 0)
     component = labels[groups.group_of[positions]]
@@ -296,5 +315,5 @@ def _expand(texts: Sequence[str], groups: Groups, labels: I64, *, ngram: int) ->
     differs = distinct != first_distinct
     if differs.any():
         pairs = np.stack((first_distinct[differs], distinct[differs]), axis=1)
-        similarities[differs] = verified_jaccard(texts, groups, pairs, ngram=ngram)
+        similarities[differs] = shingle_sets.jaccard(pairs)
     return PositionClusters(positions, similarities, offsets)

@@ -17,7 +17,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from dedupe.hashing import I64, U64, fmix64, gather_segments, odd_constants, segment_starts
+from dedupe.hashing import (
+    I64,
+    U64,
+    fmix64,
+    gather_segments,
+    odd_constants,
+    segment_starts,
+    sort_by_owner,
+)
 from dedupe.tokens import token_hashes
 
 # One multiplier per position in an n-gram; a separate one marks short texts.
@@ -69,8 +77,7 @@ def unique_per_text(hashes: U64, counts: I64) -> tuple[U64, I64]:
     if len(hashes) == 0:
         return hashes, counts
     owner = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
-    order = np.lexsort((hashes, owner))
-    hashes, owner = hashes[order], owner[order]
+    hashes, owner = sort_by_owner(hashes, owner)
     keep = np.ones(len(hashes), dtype=bool)
     keep[1:] = (hashes[1:] != hashes[:-1]) | (owner[1:] != owner[:-1])
     return hashes[keep], np.bincount(owner[keep], minlength=len(counts)).astype(np.int64)

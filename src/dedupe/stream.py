@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from dedupe.batches import text_batches
-from dedupe.hashing import I64, U64, gather_segments
+from dedupe.hashing import I64, U64, gather_segments, sorted_unique
 from dedupe.pipeline import BATCH_SIZE, group_by_content
 from dedupe.seen import Batch, Seen, prepare
 from dedupe.settings import (
@@ -110,7 +110,7 @@ def _pairs_in_buckets(band_keys: U64, rows: I64) -> I64:
         codes.append(earlier * (len(band_keys) + 1) + later)
     if not codes:
         return np.empty((0, 2), dtype=np.int64)
-    unique = np.unique(np.concatenate(codes))
+    unique = sorted_unique(np.concatenate(codes))
     return np.stack((unique // (len(band_keys) + 1), unique % (len(band_keys) + 1)), axis=1)
 
 

@@ -1,0 +1,74 @@
+"""Shared inputs of the pytest-benchmark hot-path benchmarks, built outside the timed calls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+from benchmarks.peers import settings
+from benchmarks.workload import build_workload
+from dedupe import lsh, minhash, pipeline
+from dedupe.hashing import I64, U32, U64
+from dedupe.settings import Settings
+from dedupe.shingle import ngram_hashes
+from dedupe.tokens import token_hashes
+
+SIZES = (10_000, 100_000)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Each stage's input for one corpus size, computed once per session."""
+
+    texts: list[str]
+    settings: Settings
+    tokens: U64
+    token_counts: I64
+    shingles: U64
+    shingle_counts: I64
+    signatures: U32
+    band_keys: U64
+    groups: pipeline.Groups
+    candidates: I64
+    shingle_sets: pipeline.ShingleSets
+    edges: I64
+
+
+def rounds(size: int) -> int:
+    """Few rounds for the big inputs, so that ``make bench`` stays within minutes."""
+    return 3 if size >= 100_000 else 10
+
+
+@pytest.fixture(scope="session", params=SIZES, ids=[f"{size // 1000}k" for size in SIZES])
+def inputs(request: pytest.FixtureRequest) -> Inputs:
+    texts = build_workload(request.param).texts
+    chosen = settings()
+    bands, rows = chosen.band_shape
+    tokens, token_counts = token_hashes(texts)
+    shingles, shingle_counts = ngram_hashes(tokens, token_counts, ngram=chosen.ngram)
+    signatures = minhash.signatures(
+        shingles, shingle_counts, num_perm=chosen.num_perm, seed=chosen.seed
+    )
+    keys = lsh.band_keys(signatures, bands=bands, rows=rows)
+    fingerprints = pipeline.fingerprint(texts, chosen)
+    groups = pipeline.group_identical(fingerprints)
+    candidates = lsh.candidate_pairs(fingerprints.band_keys[groups.representatives])
+    sets = pipeline.ShingleSets(texts, groups, candidates.ravel(), ngram=chosen.ngram)
+    edges = candidates[sets.jaccard(candidates) >= chosen.threshold]
+    assert np.array_equal(keys, fingerprints.band_keys)
+    return Inputs(
+        texts,
+        chosen,
+        tokens,
+        token_counts,
+        shingles,
+        shingle_counts,
+        signatures,
+        keys,
+        groups,
+        candidates,
+        sets,
+        edges,
+    )

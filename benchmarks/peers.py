@@ -1,0 +1,207 @@
+"""The three systems under comparison, each as timed stages over the same workload.
+
+Every system gets the same paragraphs and the same settings: word 5-grams after
+lower-casing, 128 permutations, threshold 0.8, and the bands and rows ``dedupe`` derives
+(21 x 6) where the peer allows it. Each ``run_*`` function returns the seconds spent
+per stage and the found pairs of near-duplicates, so recall is measured the same way
+for all. Peers are imported lazily: they are benchmark dependencies, not the library's.
+
+- ``dedupe``: the library's own stages (``pipeline``), end to end ``find_duplicates``.
+- ``datasketch``: its fastest documented path, ``MinHash.bulk`` with an xxhash
+  ``hashfunc`` (32-bit, as the ``affine32`` scheme expects), a ``MinHashLSH`` filled in
+  an ``insertion_session`` and queried per sketch, candidates kept when their estimated
+  Jaccard reaches the threshold.
+- ``rensa``: full-set R-MinHash sketches built in one call (``RMinHash.from_token_sets``),
+  ``RMinHashLSH.insert_many`` and ``query_all``, candidates kept when their estimated
+  Jaccard reaches the threshold. Its LSH needs bands dividing ``num_perm``: 32 x 4 is
+  the closest shape whose recall at the threshold is at least ours.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import numpy as np
+
+from benchmarks.workload import NGRAM, NUM_PERM, THRESHOLD
+from dedupe import lsh
+from dedupe.cluster import connected_components
+from dedupe.hashing import I64
+from dedupe.settings import Settings
+
+SEED = 1
+RENSA_BANDS = 32
+
+T = TypeVar("T")
+Stages = dict[str, float]
+
+
+@contextmanager
+def timed(stages: Stages, name: str) -> Iterator[None]:
+    """Add the wall time of the block to ``stages[name]``."""
+    start = time.perf_counter()
+    yield
+    stages[name] = stages.get(name, 0.0) + time.perf_counter() - start
+
+
+def settings() -> Settings:
+    """The settings every system is given (bands and rows derived by ``dedupe``)."""
+    return Settings(threshold=THRESHOLD, num_perm=NUM_PERM, ngram=NGRAM, seed=SEED)
+
+
+def run_dedupe(texts: list[str]) -> tuple[Stages, I64]:
+    """``dedupe`` stage by stage, batch by batch, exactly as ``pipeline.find_clusters``."""
+    from dedupe import minhash, pipeline
+    from dedupe.shingle import ngram_hashes
+    from dedupe.tokens import token_hashes
+
+    chosen = settings()
+    bands, rows = chosen.band_shape
+    stages: Stages = {}
+    parts = []
+    for low in range(0, len(texts), pipeline.BATCH_SIZE):
+        batch = texts[low : low + pipeline.BATCH_SIZE]
+        with timed(stages, "tokens+shingles"):
+            tokens, counts = token_hashes(batch)
+            shingles, shingle_counts = ngram_hashes(tokens, counts, ngram=chosen.ngram)
+            content = pipeline.content_hashes(tokens, counts)
+        with timed(stages, "signatures"):
+            signatures = minhash.signatures(
+                shingles, shingle_counts, num_perm=chosen.num_perm, seed=chosen.seed
+            )
+        with timed(stages, "lsh"):
+            keys = lsh.band_keys(signatures, bands=bands, rows=rows)
+        parts.append(pipeline.Fingerprints(content, counts, keys))
+    fingerprints = pipeline.Fingerprints(
+        np.concatenate([part.content for part in parts]),
+        np.concatenate([part.token_counts for part in parts]),
+        np.concatenate([part.band_keys for part in parts]),
+    )
+    with timed(stages, "lsh"):
+        groups = pipeline.group_identical(fingerprints)
+        candidates = lsh.candidate_pairs(fingerprints.band_keys[groups.representatives])
+    with timed(stages, "verify"):
+        sets = pipeline.ShingleSets(texts, groups, candidates.ravel(), ngram=chosen.ngram)
+        edges = candidates[sets.jaccard(candidates) >= chosen.threshold]
+    with timed(stages, "cluster"):
+        labels = connected_components(len(groups.representatives), edges)
+        pipeline._expand(groups, labels, sets)
+    representatives = groups.representatives
+    found = representatives[edges]
+    # Identical texts are joined to their group's first occurrence.
+    duplicates = np.flatnonzero(groups.group_of >= 0)
+    first = representatives[groups.group_of[duplicates]]
+    same = np.stack((first, duplicates), axis=1)[first != duplicates]
+    return stages, np.concatenate((found, same)).astype(np.int64)
+
+
+def end_to_end_dedupe(texts: list[str]) -> I64:
+    """The public API, for the end-to-end time: pairs (first member, member) of clusters."""
+    import dedupe
+
+    chosen = settings()
+    clusters = dedupe.find_duplicates(
+        texts, threshold=chosen.threshold, num_perm=chosen.num_perm, ngram=chosen.ngram
+    )
+    pairs = [(cluster.keys[0], key) for cluster in clusters for key in cluster.keys[1:]]
+    return np.array(pairs, dtype=np.int64).reshape(-1, 2)
+
+
+def word_ngrams(text: str) -> list[str]:
+    """The peers' shingles: word 5-grams after lower-casing (short texts: one n-gram)."""
+    words = text.lower().split()
+    if len(words) < NGRAM:
+        return [" ".join(words)] if words else []
+    return [" ".join(words[i : i + NGRAM]) for i in range(len(words) - NGRAM + 1)]
+
+
+def run_datasketch(texts: list[str]) -> tuple[Stages, I64]:
+    """datasketch's fastest documented path (see the module docstring)."""
+    import xxhash
+    from datasketch import MinHash, MinHashLSH
+
+    bands, rows = settings().band_shape
+    stages: Stages = {}
+    with timed(stages, "tokens+shingles"):
+        shingles = [[gram.encode("utf-8") for gram in word_ngrams(text)] for text in texts]
+    with timed(stages, "signatures"):
+        sketches = MinHash.bulk(
+            shingles, num_perm=NUM_PERM, seed=SEED, hashfunc=xxhash.xxh32_intdigest
+        )
+    with timed(stages, "lsh"):
+        index = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM, params=(bands, rows))
+        with index.insertion_session() as session:
+            for key, sketch in enumerate(sketches):
+                session.insert(key, sketch, check_duplication=False)
+        candidates = _pairs_from_neighbours(index.query(sketch) for sketch in sketches)
+    with timed(stages, "verify"):
+        found = _estimated_pairs(candidates, lambda i, j: sketches[i].jaccard(sketches[j]))
+    with timed(stages, "cluster"):
+        _union_find(len(texts), found)
+    return stages, found
+
+
+def run_rensa(texts: list[str]) -> tuple[Stages, I64]:
+    """rensa's fastest documented path for candidate pairs (see the module docstring)."""
+    from rensa import RMinHash, RMinHashLSH
+
+    stages: Stages = {}
+    with timed(stages, "tokens+shingles"):
+        shingles = [word_ngrams(text) for text in texts]
+    with timed(stages, "signatures"):
+        sketches = RMinHash.from_token_sets(shingles, num_perm=NUM_PERM, seed=SEED)
+    with timed(stages, "lsh"):
+        index = RMinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM, num_bands=RENSA_BANDS)
+        index.insert_many(sketches)
+        candidates = _pairs_from_neighbours(index.query_all(sketches))
+    with timed(stages, "verify"):
+        found = _estimated_pairs(candidates, lambda i, j: sketches[i].jaccard(sketches[j]))
+    with timed(stages, "cluster"):
+        _union_find(len(texts), found)
+    return stages, found
+
+
+def _pairs_from_neighbours(neighbours: Any) -> list[tuple[int, int]]:
+    return [(key, other) for key, keys in enumerate(neighbours) for other in keys if other > key]
+
+
+def _estimated_pairs(
+    candidates: list[tuple[int, int]], similarity: Callable[[int, int], float]
+) -> I64:
+    kept = [(i, j) for i, j in candidates if similarity(i, j) >= THRESHOLD]
+    return np.array(kept, dtype=np.int64).reshape(-1, 2)
+
+
+def _union_find(count: int, pairs: I64) -> list[int]:
+    """What a peer's user writes to group pairs: union-find with path halving."""
+    parent = list(range(count))
+
+    def root(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for left, right in pairs.tolist():
+        a, b = root(left), root(right)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    return [root(node) for node in range(count)]
+
+
+def recall(count: int, found: I64, truth: I64) -> float:
+    """Share of the true pairs whose two texts end up in the same cluster."""
+    if len(truth) == 0:
+        return 1.0
+    labels = connected_components(count, found)
+    return float(np.mean(labels[truth[:, 0]] == labels[truth[:, 1]]))
+
+
+SYSTEMS: dict[str, Callable[[list[str]], tuple[Stages, I64]]] = {
+    "dedupe": run_dedupe,
+    "datasketch": run_datasketch,
+    "rensa": run_rensa,
+}
