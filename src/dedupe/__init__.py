@@ -12,8 +12,10 @@ from dedupe.api import find_duplicates, find_duplicates_in_files
 from dedupe.cluster import Cluster, Member
 from dedupe.corpus import Span
 from dedupe.datasets import TextFiles
-from dedupe.errors import CorpusError, DedupeError
+from dedupe.errors import CorpusError, DedupeError, IndexFileError
+from dedupe.index import Index
 from dedupe.settings import Settings
+from dedupe.stream import deduplicate
 
 try:
     __version__ = version("paragraph-dedupe")
@@ -24,11 +26,14 @@ __all__ = [
     "Cluster",
     "CorpusError",
     "DedupeError",
+    "Index",
+    "IndexFileError",
     "Member",
     "Settings",
     "Span",
     "TextFiles",
     "__version__",
+    "deduplicate",
     "find_duplicates",
     "find_duplicates_in_files",
 ]

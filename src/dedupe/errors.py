@@ -14,3 +14,7 @@ class DedupeError(Exception):
 
 class CorpusError(DedupeError):
     """A file or folder could not be read, decoded or walked."""
+
+
+class IndexFileError(DedupeError):
+    """A saved index could not be loaded: missing, damaged, or written with other settings."""

@@ -2,21 +2,23 @@
 
 1. fingerprint, batch by batch: normalize, shingle, sign, cut into band keys, and a
    128-bit hash of each text's token sequence. Only these fixed-size arrays are kept, so
-   memory per text is bounded whatever the batch size.
+   memory per text is bounded whatever the batch size (``dedupe.ondisk`` spills them).
 2. group identical texts (same tokens after normalization) by their content hash. The
    distinct texts are put in *canonical order*, sorted by content hash, so everything
    after this step is independent of input order.
-3. candidate pairs of distinct texts from the band keys (LSH).
-4. verify: recompute the shingle sets of the texts in candidate pairs only and keep the
-   pairs whose exact Jaccard similarity reaches the threshold.
+3. candidate pairs of distinct texts from the band keys (LSH), one band at a time.
+4. verify: recompute the shingle sets of the texts in candidate pairs only, a chunk of
+   pairs at a time, and keep the pairs whose exact Jaccard similarity reaches the
+   threshold.
 5. cluster: connected components of the verified pairs, expanded back to every input
    position, members and clusters in input order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -26,6 +28,7 @@ from dedupe.hashing import (
     I64,
     U64,
     fmix64,
+    gather_segments,
     odd_constants,
     positions_in_segments,
     segment_starts,
@@ -38,6 +41,9 @@ from dedupe.verify import F64, jaccard_pairs
 
 BATCH_SIZE = 25_000
 """Texts fingerprinted at once: large enough to amortize NumPy calls, small enough for cache."""
+
+VERIFY_CHUNK_TEXTS = 1_000_000
+"""Texts per block of shingle sets for verification: about 0.5 GB for paragraphs of 60 words."""
 
 _CONTENT_SALTS = (0xC0DE1, 0xC0DE2)
 _NO_SHINGLES: U64 = np.empty(0, dtype=np.uint64)
@@ -73,25 +79,31 @@ class PositionClusters:
 def fingerprint(
     texts: Sequence[str], settings: Settings, *, batch_size: int = BATCH_SIZE
 ) -> Fingerprints:
-    """Fingerprint all texts, ``batch_size`` at a time."""
-    parts = [
-        fingerprint_batch(texts[low : low + batch_size], settings)
-        for low in range(0, len(texts), batch_size)
-    ]
-    if not parts:
-        bands, _ = settings.band_shape
-        return Fingerprints(
-            np.empty((0, 2), np.uint64), np.empty(0, np.int64), np.empty((0, bands), np.uint64)
-        )
-    return Fingerprints(
-        np.concatenate([part.content for part in parts]),
-        np.concatenate([part.token_counts for part in parts]),
-        np.concatenate([part.band_keys for part in parts]),
+    """Fingerprint all texts, ``batch_size`` at a time, into arrays allocated once."""
+    bands, _ = settings.band_shape
+    result = Fingerprints(
+        np.empty((len(texts), 2), np.uint64),
+        np.empty(len(texts), np.int64),
+        np.empty((len(texts), bands), np.uint64),
     )
+    for low in range(0, len(texts), batch_size):
+        part = fingerprint_batch(texts[low : low + batch_size], settings)
+        high = low + len(part.token_counts)
+        result.content[low:high] = part.content
+        result.token_counts[low:high] = part.token_counts
+        result.band_keys[low:high] = part.band_keys
+    return result
 
 
 def fingerprint_batch(texts: Sequence[str], settings: Settings) -> Fingerprints:
     """Fingerprint one batch of texts with vectorized stages."""
+    return fingerprint_with_shingles(texts, settings)[0]
+
+
+def fingerprint_with_shingles(
+    texts: Sequence[str], settings: Settings
+) -> tuple[Fingerprints, U64, I64]:
+    """``fingerprint_batch`` plus the texts' shingle hashes in CSR form (with repeats)."""
     bands, rows = settings.band_shape
     tokens, counts = token_hashes(texts)
     shingles, shingle_counts = ngram_hashes(tokens, counts, ngram=settings.ngram)
@@ -99,7 +111,7 @@ def fingerprint_batch(texts: Sequence[str], settings: Settings) -> Fingerprints:
         shingles, shingle_counts, num_perm=settings.num_perm, seed=settings.seed
     )
     keys = lsh.band_keys(signatures, bands=bands, rows=rows)
-    return Fingerprints(content_hashes(tokens, counts), counts, keys)
+    return Fingerprints(content_hashes(tokens, counts), counts, keys), shingles, shingle_counts
 
 
 def content_hashes(tokens: U64, counts: I64) -> U64:
@@ -120,11 +132,16 @@ def content_hashes(tokens: U64, counts: I64) -> U64:
 
 def group_identical(fingerprints: Fingerprints) -> Groups:
     """Group texts with the same token sequence; order distinct texts by content hash."""
-    group_of = np.full(len(fingerprints.token_counts), -1, dtype=np.int64)
-    nonempty = np.flatnonzero(fingerprints.token_counts > 0)
-    content = fingerprints.content[nonempty]
-    order = nonempty[np.lexsort((content[:, 1], content[:, 0]))]  # stable: first occurrence leads
-    ordered = fingerprints.content[order]
+    return group_by_content(fingerprints.content, fingerprints.token_counts)
+
+
+def group_by_content(content: U64, token_counts: I64) -> Groups:
+    """``group_identical`` on the two fingerprint arrays it reads (band keys may be elsewhere)."""
+    group_of = np.full(len(token_counts), -1, dtype=np.int64)
+    nonempty = np.flatnonzero(token_counts > 0)
+    nonempty_content = content[nonempty]
+    order = nonempty[np.lexsort((nonempty_content[:, 1], nonempty_content[:, 0]))]
+    ordered = content[order]  # the lexsort is stable: a text's first occurrence leads
     new_group = np.ones(len(order), dtype=bool)
     new_group[1:] = np.any(ordered[1:] != ordered[:-1], axis=1)
     group_of[order] = np.cumsum(new_group) - 1
@@ -149,6 +166,18 @@ class ShingleSets:
         local = np.searchsorted(self.ids, pairs)
         return jaccard_pairs(self.sets, self.counts, local)
 
+    def joined(self, other: ShingleSets) -> ShingleSets:
+        """The sets of both (their ids must not overlap), for pairs across the two."""
+        both = ShingleSets.__new__(ShingleSets)
+        order = np.argsort(np.concatenate((self.ids, other.ids)), kind="stable")
+        counts = np.concatenate((self.counts, other.counts))
+        starts = segment_starts(counts)
+        values = np.concatenate((self.sets, other.sets))
+        both.ids = np.concatenate((self.ids, other.ids))[order]
+        both.counts = counts[order]
+        both.sets = values[gather_segments(starts[order], both.counts)]
+        return both
+
 
 def find_clusters(texts: Sequence[str], settings: Settings) -> PositionClusters:
     """Run the whole pipeline on ``texts``; clusters of positions in input order."""
@@ -162,16 +191,109 @@ def cluster_fingerprints(
 
     ``texts`` is only read for the texts of candidate pairs, to verify them.
     """
-    groups = group_identical(fingerprints)
-    candidates = lsh.candidate_pairs(fingerprints.band_keys[groups.representatives])
-    shingle_sets = ShingleSets(texts, groups, candidates.ravel(), ngram=settings.ngram)
-    similarities = shingle_sets.jaccard(candidates)
+    keys = fingerprints.band_keys
+    columns = (keys[:, band] for band in range(keys.shape[1]))
+    return cluster_groups(texts, group_identical(fingerprints), columns, settings)
+
+
+def cluster_groups(
+    texts: Sequence[str], groups: Groups, band_columns: Iterable[U64], settings: Settings
+) -> PositionClusters:
+    """Steps 3 to 5 with the band keys of all texts given one band (column) at a time.
+
+    Only one column is held at a time, so the band keys can come from disk.
+    """
+    candidates = candidate_pairs_by_band(band_columns, groups.representatives)
+    verifier = BlockVerifier(texts, groups, ngram=settings.ngram)
+    similarities = verifier.jaccard(candidates)
     edges = candidates[similarities >= settings.threshold]
     labels = connected_components(len(groups.representatives), edges)
-    return _expand(groups, labels, shingle_sets)
+    return _expand(groups, labels, verifier)
 
 
-def _expand(groups: Groups, labels: I64, shingle_sets: ShingleSets) -> PositionClusters:
+def candidate_pairs_by_band(band_columns: Iterable[U64], representatives: I64) -> I64:
+    """``lsh.candidate_pairs`` of the representatives' band keys, one band at a time.
+
+    Equal to the all-bands call (a pair is a candidate when any band puts it in a
+    bucket), but holds one column of keys at a time instead of a copy of all of them.
+    Pairs found by several bands are merged whenever the new ones outnumber the merged
+    ones, so repeats never pile up.
+    """
+    count = len(representatives)
+    codes = np.empty(0, dtype=np.int64)
+    pending: list[I64] = []
+    for column in band_columns:
+        pairs = lsh.candidate_pairs(column[representatives][:, None])
+        pending.append(pairs[:, 0] * count + pairs[:, 1])
+        if sum(map(len, pending)) > len(codes):
+            codes = sorted_unique(np.concatenate((codes, *pending)))
+            pending = []
+    codes = sorted_unique(np.concatenate((codes, *pending)))
+    return np.stack((codes // max(count, 1), codes % max(count, 1)), axis=1).astype(np.int64)
+
+
+def verified_jaccard(
+    texts: Sequence[str],
+    groups: Groups,
+    pairs: I64,
+    *,
+    ngram: int,
+    chunk_texts: int = VERIFY_CHUNK_TEXTS,
+) -> F64:
+    """Exact Jaccard of pairs of distinct-text ids, with at most two blocks of texts shingled.
+
+    The distinct texts of the pairs are cut into blocks of ``chunk_texts``; the pairs
+    between blocks ``a <= b`` are verified with the shingle sets of those two blocks.
+    With ``k`` blocks a block is shingled up to ``k`` times, so memory stays bounded
+    whatever the number of pairs and texts, and a corpus that fits in one block is
+    shingled once.
+    """
+    result = np.empty(len(pairs), dtype=np.float64)
+    if len(pairs) == 0:
+        return result
+    ids = sorted_unique(pairs.ravel())
+    blocks = np.searchsorted(ids, pairs) // chunk_texts
+    low, high = blocks.min(axis=1), blocks.max(axis=1)
+    order = np.lexsort((high, low))
+    starts = np.flatnonzero(np.diff(low[order], prepend=-1) | np.diff(high[order], prepend=-1))
+    first: ShingleSets | None = None
+    for rows in np.split(order, starts[1:]):
+        block_a, block_b = int(low[rows[0]]), int(high[rows[0]])
+        if first is None or first.ids[0] != ids[block_a * chunk_texts]:
+            first = _block_sets(texts, groups, ids, block_a, chunk_texts, ngram=ngram)
+        sets = first
+        if block_b != block_a:
+            sets = first.joined(_block_sets(texts, groups, ids, block_b, chunk_texts, ngram=ngram))
+        result[rows] = sets.jaccard(pairs[rows])
+    return result
+
+
+class Similarity(Protocol):
+    """What ``_expand`` needs: exact Jaccard similarities of pairs of distinct-text ids."""
+
+    def jaccard(self, pairs: I64) -> F64: ...
+
+
+@dataclass(frozen=True, slots=True)
+class BlockVerifier:
+    """``verified_jaccard`` bound to its texts: a ``Similarity`` with bounded memory."""
+
+    texts: Sequence[str]
+    groups: Groups
+    ngram: int
+
+    def jaccard(self, pairs: I64) -> F64:
+        """Exact Jaccard similarity of pairs of distinct-text ids."""
+        return verified_jaccard(self.texts, self.groups, pairs, ngram=self.ngram)
+
+
+def _block_sets(
+    texts: Sequence[str], groups: Groups, ids: I64, block: int, size: int, *, ngram: int
+) -> ShingleSets:
+    return ShingleSets(texts, groups, ids[block * size : (block + 1) * size], ngram=ngram)
+
+
+def _expand(groups: Groups, labels: I64, shingle_sets: Similarity) -> PositionClusters:
     """Turn components of distinct texts into clusters of input positions."""
     positions = np.flatnonzero(groups.group_of >= 0)
     component = labels[groups.group_of[positions]]

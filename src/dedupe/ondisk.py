@@ -1,0 +1,153 @@
+"""The pipeline out of core: texts streamed from an iterable, spilled to a temporary folder.
+
+``find_clusters`` needs every text in memory (a Python ``str`` costs about 50 bytes
+plus its characters) and all band keys at once. Here texts arrive batch by batch;
+each batch is fingerprinted, its UTF-8 bytes appended to a text file and its band keys
+to one file per band. What stays in memory per text is its content hash (16 B), token
+count (8 B) and text offset (8 B), then the grouping arrays (about 30 B). Candidates are
+found one band at a time, read back from its file, and verification reads only the
+texts of candidate pairs, one at a time. The results are those of ``find_clusters`` on
+the same texts.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import overload
+
+import numpy as np
+
+from dedupe.batches import text_batches
+from dedupe.hashing import I64, U64
+from dedupe.pipeline import (
+    BATCH_SIZE,
+    PositionClusters,
+    cluster_groups,
+    fingerprint_batch,
+    group_by_content,
+)
+from dedupe.settings import Settings
+
+
+class TextFile(Sequence[str]):
+    """Texts appended to a file as UTF-8 and read back one at a time (``os.pread``).
+
+    Reading does not map the file, so the texts count in the page cache, not in this
+    process's resident memory.
+    """
+
+    def __init__(self, path: Path):
+        self._file = path.open("xb+")
+        self._ends: list[I64] = []
+        self._offsets = np.zeros(1, dtype=np.int64)
+        self._size = 0
+
+    def append(self, texts: Sequence[str]) -> None:
+        """Append texts at the end of the file."""
+        encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
+        self._file.write(b"".join(encoded))
+        lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+        self._ends.append(self._size + np.cumsum(lengths))
+        self._size += int(lengths.sum())
+
+    def seal(self) -> None:
+        """Flush the file and build the offset table: call after the last ``append``."""
+        self._file.flush()
+        self._offsets = np.concatenate([np.zeros(1, dtype=np.int64), *self._ends])
+        self._ends = []
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[position] for position in range(*index.indices(len(self)))]
+        if not -len(self) <= index < len(self):
+            raise IndexError(f"text {index} out of range for {len(self)} texts")
+        index %= len(self)
+        start, end = int(self._offsets[index]), int(self._offsets[index + 1])
+        data = os.pread(self._file.fileno(), end - start, start)
+        return data.decode("utf-8", "surrogatepass")
+
+
+class BandFiles:
+    """Band keys spilled to disk, one file of ``uint64`` per band, appended batch by batch."""
+
+    def __init__(self, folder: Path, *, bands: int):
+        self._paths = [folder / f"band-{band:03d}.u64" for band in range(bands)]
+        self._files = [path.open("xb") for path in self._paths]
+
+    def append(self, keys: U64) -> None:
+        """Append the keys of a batch, an array of shape ``(texts, bands)``."""
+        for band, file in enumerate(self._files):
+            file.write(np.ascontiguousarray(keys[:, band], dtype="<u8").tobytes())
+
+    def columns(self) -> Iterator[U64]:
+        """Each band's keys for all texts, one band in memory at a time."""
+        for file in self._files:
+            file.flush()
+        for path in self._paths:
+            yield np.fromfile(path, dtype="<u8").astype(np.uint64, copy=False)
+
+    def close(self) -> None:
+        for file in self._files:
+            file.close()
+
+
+def find_clusters_on_disk(
+    texts: Iterable[str],
+    settings: Settings,
+    *,
+    batch_size: int = BATCH_SIZE,
+    workdir: str | os.PathLike[str] | None = None,
+) -> PositionClusters:
+    """``find_clusters`` for an iterable of texts, spilling texts and band keys to disk.
+
+    ``workdir`` is the folder for the temporary files (the system's temporary folder
+    by default); it needs about ``8 * bands`` bytes plus the UTF-8 size of each text,
+    and is cleaned up on return.
+    """
+    bands, _ = settings.band_shape
+    with tempfile.TemporaryDirectory(prefix="dedupe-", dir=workdir) as folder:
+        text_file = TextFile(Path(folder) / "texts.utf8")
+        band_files = BandFiles(Path(folder), bands=bands)
+        try:
+            content, token_counts = _spill(texts, settings, text_file, band_files, batch_size)
+            text_file.seal()
+            groups = group_by_content(content, token_counts)
+            del content, token_counts
+            return cluster_groups(text_file, groups, band_files.columns(), settings)
+        finally:
+            text_file.close()
+            band_files.close()
+
+
+def _spill(
+    texts: Iterable[str],
+    settings: Settings,
+    text_file: TextFile,
+    band_files: BandFiles,
+    batch_size: int,
+) -> tuple[U64, I64]:
+    """Fingerprint batch by batch; keep content hashes and token counts, spill the rest."""
+    contents: list[U64] = [np.empty((0, 2), dtype=np.uint64)]
+    counts: list[I64] = [np.empty(0, dtype=np.int64)]
+    for batch in text_batches(texts, batch_size=batch_size):
+        part = fingerprint_batch(batch, settings)
+        text_file.append(batch)
+        band_files.append(part.band_keys)
+        contents.append(part.content)
+        counts.append(part.token_counts)
+    return np.concatenate(contents), np.concatenate(counts)

@@ -1,0 +1,28 @@
+"""Slow, obviously-correct references for the incremental search: Python sets, all pairs."""
+
+from __future__ import annotations
+
+from dedupe.shingle import shingle_many
+
+
+def shingle_set(text: str, *, ngram: int) -> frozenset[int]:
+    """The text's shingle hashes as a Python set."""
+    return frozenset(shingle_many([text], ngram=ngram)[0].tolist())
+
+
+def jaccard(left: frozenset[int], right: frozenset[int]) -> float:
+    """Exact Jaccard similarity; two empty sets have similarity 0 (they never match)."""
+    union = len(left | right)
+    return len(left & right) / union if union else 0.0
+
+
+def greedy_keep(texts: list[str], *, threshold: float, ngram: int) -> list[str]:
+    """Keep each text unless some kept text before it has Jaccard >= threshold with it."""
+    kept: list[frozenset[int]] = []
+    result = []
+    for text in texts:
+        shingles = shingle_set(text, ngram=ngram)
+        if all(jaccard(shingles, other) < threshold for other in kept):
+            kept.append(shingles)
+            result.append(text)
+    return result
