@@ -11,8 +11,6 @@ accepted clusters, makes the cluster new. Entries that no cluster fits any more 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +18,7 @@ from pathlib import Path
 
 import xxhash
 
+from dedupe.atomic import replacing
 from dedupe.cluster import Cluster
 from dedupe.corpus import Span
 from dedupe.errors import DedupeError
@@ -114,16 +113,8 @@ def write_baseline(path: Path, entries: Sequence[Entry]) -> None:
         ],
     }
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with replacing(path) as temporary:
+        temporary.write_text(text, encoding="utf-8", newline="\n")
 
 
 def _keys(value: object) -> list[str]:

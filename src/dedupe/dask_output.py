@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from dedupe.atomic import replacing
 
 if TYPE_CHECKING:
     import pandas
@@ -41,12 +42,5 @@ def member_frame(
 
 
 def _write_parquet(frame: pandas.DataFrame, path: str) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".dedupe-", suffix=".parquet")
-    os.close(handle)
-    try:
+    with replacing(path) as temporary:
         frame.to_parquet(temporary, index=False)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise

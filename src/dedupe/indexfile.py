@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -31,6 +30,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from dedupe.atomic import replacing
 from dedupe.errors import IndexFileError
 
 FORMAT = "dedupe-index"
@@ -51,23 +51,15 @@ def write_index_file(
         **fields,
         "arrays": {name: _describe(array) for name, array in arrays.items()},
     }
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent
-    )
-    try:
-        with os.fdopen(handle, "wb") as file:
-            with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_STORED) as archive:
-                archive.writestr(HEADER, json.dumps(header, indent=1, sort_keys=True))
-                for name, array in arrays.items():
-                    with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
-                        np.lib.format.write_array(member, _little_endian(array), allow_pickle=False)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, destination)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    _fsync_folder(destination.parent)
+    with (
+        replacing(destination) as temporary,
+        temporary.open("wb") as file,
+        zipfile.ZipFile(file, "w", compression=zipfile.ZIP_STORED) as archive,
+    ):
+        archive.writestr(HEADER, json.dumps(header, indent=1, sort_keys=True))
+        for name, array in arrays.items():
+            with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, _little_endian(array), allow_pickle=False)
 
 
 def read_index_file(
@@ -147,15 +139,3 @@ def _little_endian(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
 
 def _sha256(array: npt.NDArray[Any]) -> str:
     return hashlib.sha256(np.ascontiguousarray(array).reshape(-1).view(np.uint8).data).hexdigest()
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename durable; not every platform can open a folder, hence the guard."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
