@@ -6,8 +6,7 @@
 (0, 2)
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
+from dedupe._version import __version__
 from dedupe.api import find_duplicates, find_duplicates_in_files
 from dedupe.cluster import Cluster, Member
 from dedupe.corpus import Span
@@ -16,11 +15,6 @@ from dedupe.errors import CorpusError, DedupeError, IndexFileError
 from dedupe.index import Index
 from dedupe.settings import Settings
 from dedupe.stream import deduplicate
-
-try:
-    __version__ = version("paragraph-dedupe")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
 
 __all__ = [
     "Cluster",
