@@ -206,9 +206,11 @@ def cluster_groups(
     candidates = candidate_pairs_by_band(band_columns, groups.representatives)
     verifier = BlockVerifier(texts, groups, ngram=settings.ngram)
     similarities = verifier.jaccard(candidates)
-    edges = candidates[similarities >= settings.threshold]
+    verified = similarities >= settings.threshold
+    edges = candidates[verified]
     labels = connected_components(len(groups.representatives), edges)
-    return _expand(groups, labels, verifier)
+    known = KnownSimilarities(verifier, edges, similarities[verified], len(groups.representatives))
+    return _expand(groups, labels, known)
 
 
 def candidate_pairs_by_band(band_columns: Iterable[U64], representatives: I64) -> I64:
@@ -285,6 +287,39 @@ class BlockVerifier:
     def jaccard(self, pairs: I64) -> F64:
         """Exact Jaccard similarity of pairs of distinct-text ids."""
         return verified_jaccard(self.texts, self.groups, pairs, ngram=self.ngram)
+
+
+class KnownSimilarities:
+    """A ``Similarity`` that answers from pairs already verified, and asks ``fallback`` the rest.
+
+    A cluster's members are reported against its first member; in a cluster of two
+    distinct texts that pair was verified already, so only larger clusters need new
+    Jaccard computations (and new shingling of their texts).
+    """
+
+    def __init__(self, fallback: Similarity, pairs: I64, similarities: F64, count: int):
+        self._fallback = fallback
+        self._count = max(count, 1)
+        codes = _pair_codes(pairs, self._count)
+        order = np.argsort(codes)
+        self._codes, self._similarities = codes[order], similarities[order]
+
+    def jaccard(self, pairs: I64) -> F64:
+        """Exact Jaccard similarity of pairs of distinct-text ids, in either order."""
+        codes = _pair_codes(pairs, self._count)
+        where = np.minimum(np.searchsorted(self._codes, codes), max(len(self._codes) - 1, 0))
+        found = (self._codes[where] == codes) if len(self._codes) else np.zeros(len(codes), bool)
+        result = np.empty(len(pairs), dtype=np.float64)
+        result[found] = self._similarities[where[found]]
+        if not found.all():
+            result[~found] = self._fallback.jaccard(pairs[~found])
+        return result
+
+
+def _pair_codes(pairs: I64, count: int) -> I64:
+    """One int64 per unordered pair of ids below ``count``."""
+    ordered = np.sort(pairs.reshape(-1, 2), axis=1)
+    return ordered[:, 0] * count + ordered[:, 1]
 
 
 def _block_sets(
