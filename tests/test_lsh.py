@@ -50,3 +50,19 @@ def test_band_keys_agree_exactly_when_the_band_agrees() -> None:
     # The same rows in a different band give a different key (bands never mix).
     signatures[2, 0:4] = signatures[0, 4:8]
     assert lsh.band_keys(signatures, bands=3, rows=4)[2, 0] != keys[0, 1]
+
+
+def test_keys_differing_only_in_low_bits_are_still_separate_buckets() -> None:
+    """Buckets are equal keys, not keys that are merely close (8 and 9 share all high bits)."""
+    keys = np.array([[8], [9], [8], [9], [40]], dtype=np.uint64)
+    assert lsh.candidate_pairs(keys).tolist() == [[0, 2], [1, 3]]
+
+
+@given(keys=st.lists(st.integers(0, 40), min_size=0, max_size=60))
+def test_candidate_pairs_equal_dict_buckets(keys: list[int]) -> None:
+    buckets: dict[int, list[int]] = {}
+    for index, key in enumerate(keys):
+        buckets.setdefault(key, []).append(index)
+    expected = sorted((members[0], other) for members in buckets.values() for other in members[1:])
+    column = np.array(keys, dtype=np.uint64).reshape(-1, 1)
+    assert lsh.candidate_pairs(column).tolist() == [list(pair) for pair in expected]
