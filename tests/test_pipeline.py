@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dedupe.hashing import I64
-from dedupe.pipeline import KnownSimilarities
+from dedupe.pipeline import KnownSimilarities, group_by_content
 from dedupe.verify import F64
 
 
@@ -33,3 +35,27 @@ def test_nothing_known_asks_the_fallback_for_everything() -> None:
     known = KnownSimilarities(fallback, np.empty((0, 2), np.int64), np.empty(0), count=3)
     assert known.jaccard(np.array([[0, 1]])).tolist() == [0.5]
     assert fallback.asked == [[0, 1]]
+
+
+@given(
+    rows=st.lists(
+        st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(0, 2)), min_size=0, max_size=60
+    )
+)
+def test_grouping_orders_distinct_texts_by_content_hash_first_copy_leading(
+    rows: list[tuple[int, int, int]],
+) -> None:
+    """Tiny hash values make first halves collide often, with and without the second."""
+    content = np.array([[a, b] for a, b, _ in rows], dtype=np.uint64).reshape(-1, 2)
+    counts = np.array([tokens for _, _, tokens in rows], dtype=np.int64)
+    groups = group_by_content(content, counts)
+
+    first_copy: dict[tuple[int, int], int] = {}
+    for position, (a, b, tokens) in enumerate(rows):
+        if tokens:
+            first_copy.setdefault((a, b), position)
+    expected = [first_copy[key] for key in sorted(first_copy)]
+    assert groups.representatives.tolist() == expected
+    for position, (a, b, tokens) in enumerate(rows):
+        group = groups.group_of[position]
+        assert group == (expected.index(first_copy[(a, b)]) if tokens else -1)

@@ -120,11 +120,13 @@ def content_hashes(tokens: U64, counts: I64) -> U64:
     nonempty = counts > 0
     if not nonempty.any():
         return result
-    positions = positions_in_segments(counts).astype(np.uint64)
+    positions = positions_in_segments(counts)
     starts = segment_starts(counts)[nonempty]
+    every_position = np.arange(int(counts.max()), dtype=np.uint64)
     for half, salt in enumerate(_CONTENT_SALTS):
-        weights = fmix64(positions + np.uint64(salt)) | np.uint64(1)
-        sums = np.add.reduceat(tokens * weights, starts)
+        # One weight per position in a text, looked up rather than hashed per token.
+        weight_of = fmix64(every_position + np.uint64(salt)) | np.uint64(1)
+        sums = np.add.reduceat(tokens * weight_of[positions], starts)
         sums ^= counts[nonempty].astype(np.uint64) * odd_constants(1, salt=salt)[0]
         result[nonempty, half] = fmix64(sums)
     return result
@@ -139,13 +141,31 @@ def group_by_content(content: U64, token_counts: I64) -> Groups:
     """``group_identical`` on the two fingerprint arrays it reads (band keys may be elsewhere)."""
     group_of = np.full(len(token_counts), -1, dtype=np.int64)
     nonempty = np.flatnonzero(token_counts > 0)
-    nonempty_content = content[nonempty]
-    order = nonempty[np.lexsort((nonempty_content[:, 1], nonempty_content[:, 0]))]
-    ordered = content[order]  # the lexsort is stable: a text's first occurrence leads
+    order = nonempty[_content_order(content[nonempty])]
+    ordered = content[order]
     new_group = np.ones(len(order), dtype=bool)
     new_group[1:] = np.any(ordered[1:] != ordered[:-1], axis=1)
     group_of[order] = np.cumsum(new_group) - 1
     return Groups(representatives=order[new_group], group_of=group_of)
+
+
+def _content_order(content: U64) -> I64:
+    """Positions sorted by (first half, second half, position): a text's first copy leads.
+
+    The same order as a stable two-key ``np.lexsort``, but that is slow on millions of
+    rows: an unstable sort on the first half does most of the work, and only rows whose
+    first half repeats (copies, in practice) are sorted again exactly.
+    """
+    order = np.argsort(content[:, 0])
+    first_half = content[order, 0]
+    repeats = np.zeros(len(order), dtype=bool)
+    repeats[1:] = first_half[1:] == first_half[:-1]
+    repeats[:-1] |= repeats[1:]
+    tied = np.flatnonzero(repeats)
+    if len(tied):
+        rows = order[tied]
+        order[tied] = rows[np.lexsort((rows, content[rows, 1], content[rows, 0]))]
+    return order
 
 
 class ShingleSets:
