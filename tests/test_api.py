@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from hypothesis import given
@@ -156,3 +156,19 @@ def test_explicit_bands_and_rows_are_used() -> None:
 
 def test_empty_input_gives_no_clusters() -> None:
     assert dedupe.find_duplicates([]) == []
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: dedupe.find_duplicates(["a"], thresold=0.5),  # type: ignore[call-overload]
+        lambda: dedupe.find_duplicates_in_files([], thresold=0.5),  # type: ignore[call-arg]
+        lambda: dedupe.Index(thresold=0.5),  # type: ignore[call-arg]
+        lambda: dedupe.deduplicate(["a"], thresold=0.5),  # type: ignore[call-arg]
+    ],
+)
+def test_a_misspelt_option_is_a_type_error_naming_it_and_the_options(
+    call: Callable[[], object],
+) -> None:
+    with pytest.raises(TypeError, match="unknown option 'thresold'; the options are bands, ngram"):
+        call()

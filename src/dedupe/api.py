@@ -11,17 +11,12 @@ from dedupe.cluster import Cluster, Member
 from dedupe.corpus import Span, load_corpus
 from dedupe.datasets import TextFiles
 from dedupe.pipeline import PositionClusters, find_clusters
-from dedupe.settings import (
-    DEFAULT_NGRAM,
-    DEFAULT_NUM_PERM,
-    DEFAULT_SEED,
-    DEFAULT_THRESHOLD,
-    Settings,
-)
+from dedupe.settings import Options, Settings, settings_from
 
 if TYPE_CHECKING:
     import pandas
     from distributed import Client
+    from typing_extensions import Unpack
 
 K = TypeVar("K")
 Engine = Literal["local", "dask"]
@@ -32,15 +27,10 @@ ENGINES: tuple[Engine, ...] = ("local", "dask")
 def find_duplicates(  # type: ignore[overload-overlap]
     texts: Mapping[K, str],
     *,
-    threshold: float = ...,
-    num_perm: int = ...,
-    ngram: int = ...,
-    seed: int = ...,
-    bands: int | None = ...,
-    rows: int | None = ...,
     engine: Engine = ...,
     client: Client | None = ...,
     partitions: int | None = ...,
+    **options: Unpack[Options],
 ) -> list[Cluster[K]]: ...
 
 
@@ -48,16 +38,11 @@ def find_duplicates(  # type: ignore[overload-overlap]
 def find_duplicates(
     texts: TextFiles,
     *,
-    threshold: float = ...,
-    num_perm: int = ...,
-    ngram: int = ...,
-    seed: int = ...,
-    bands: int | None = ...,
-    rows: int | None = ...,
     engine: Literal["dask"],
     client: Client | None = ...,
     partitions: int | None = ...,
     output: str | os.PathLike[str] | None = ...,
+    **options: Unpack[Options],
 ) -> pandas.DataFrame: ...
 
 
@@ -65,31 +50,21 @@ def find_duplicates(
 def find_duplicates(
     texts: Iterable[str],
     *,
-    threshold: float = ...,
-    num_perm: int = ...,
-    ngram: int = ...,
-    seed: int = ...,
-    bands: int | None = ...,
-    rows: int | None = ...,
     engine: Engine = ...,
     client: Client | None = ...,
     partitions: int | None = ...,
+    **options: Unpack[Options],
 ) -> list[Cluster[int]]: ...
 
 
 def find_duplicates(
     texts: Mapping[Any, str] | Iterable[str] | TextFiles,
     *,
-    threshold: float = DEFAULT_THRESHOLD,
-    num_perm: int = DEFAULT_NUM_PERM,
-    ngram: int = DEFAULT_NGRAM,
-    seed: int = DEFAULT_SEED,
-    bands: int | None = None,
-    rows: int | None = None,
     engine: Engine = "local",
     client: Client | None = None,
     partitions: int | None = None,
     output: str | os.PathLike[str] | None = None,
+    **options: Unpack[Options],
 ) -> list[Cluster[Any]] | pandas.DataFrame:
     """Find clusters of near-duplicate texts.
 
@@ -109,9 +84,7 @@ def find_duplicates(
     >>> [c.keys for c in find_duplicates(["a b c d e f", "x y z", "A b, c d e f!"])]
     [(0, 2)]
     """
-    settings = Settings(
-        threshold=threshold, num_perm=num_perm, ngram=ngram, seed=seed, bands=bands, rows=rows
-    )
+    settings = settings_from(options)
     _check_engine_options(texts, engine=engine, client=client, partitions=partitions, output=output)
     if isinstance(texts, TextFiles):
         from dedupe import dask_engine, dask_output
@@ -133,12 +106,7 @@ def find_duplicates_in_files(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     encoding: str = "utf-8",
-    threshold: float = DEFAULT_THRESHOLD,
-    num_perm: int = DEFAULT_NUM_PERM,
-    ngram: int = DEFAULT_NGRAM,
-    seed: int = DEFAULT_SEED,
-    bands: int | None = None,
-    rows: int | None = None,
+    **options: Unpack[Options],
 ) -> list[Cluster[Span]]:
     """Find near-duplicate paragraphs in files and folders; member keys are ``Span``\\ s.
 
@@ -146,9 +114,7 @@ def find_duplicates_in_files(
     paragraphs are split). Raises ``CorpusError`` naming the file when one cannot be
     read or decoded; binary files are passed over.
     """
-    settings = Settings(
-        threshold=threshold, num_perm=num_perm, ngram=ngram, seed=seed, bands=bands, rows=rows
-    )
+    settings = settings_from(options)
     corpus = load_corpus(paths, include=include, exclude=exclude, encoding=encoding)
     spans = [paragraph.span for paragraph in corpus.paragraphs]
     texts = [paragraph.text for paragraph in corpus.paragraphs]

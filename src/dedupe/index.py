@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -25,14 +25,11 @@ from dedupe.indexfile import read_index_file, write_index_file
 from dedupe.lookup import BandLookup
 from dedupe.pipeline import BATCH_SIZE
 from dedupe.seen import Seen, prepare
-from dedupe.settings import (
-    DEFAULT_NGRAM,
-    DEFAULT_NUM_PERM,
-    DEFAULT_SEED,
-    DEFAULT_THRESHOLD,
-    Settings,
-)
+from dedupe.settings import Options, Settings, settings_from
 from dedupe.shinglestore import ShingleStore
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 Key = int | str
 
@@ -59,19 +56,8 @@ class Index:
     [('a', 1.0)]
     """
 
-    def __init__(
-        self,
-        *,
-        threshold: float = DEFAULT_THRESHOLD,
-        num_perm: int = DEFAULT_NUM_PERM,
-        ngram: int = DEFAULT_NGRAM,
-        seed: int = DEFAULT_SEED,
-        bands: int | None = None,
-        rows: int | None = None,
-    ):
-        self.settings = Settings(
-            threshold=threshold, num_perm=num_perm, ngram=ngram, seed=seed, bands=bands, rows=rows
-        )
+    def __init__(self, **options: Unpack[Options]):
+        self.settings = settings_from(options)
         self._seen = Seen(self.settings)
         self._keys: list[Key] = []
         self._key_set: set[Key] = set()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import TypedDict
 
 from dedupe import lsh
 
@@ -94,3 +95,29 @@ def _check_number(
     if too_low or value > high or value != value:  # value != value: NaN
         valid = f"({low}, {high}]" if low_open else f"[{low}, {high}]"
         raise ValueError(f"{name} must be in {valid}, got {value}")
+
+
+class Options(TypedDict, total=False):
+    """The detection options every entry point takes as keywords; defaults are ``Settings``'s.
+
+    Entry points declare ``**options: Unpack[Options]``, so type checkers and editors know
+    each name and type, while the defaults and their validation live here only.
+    """
+
+    threshold: float
+    num_perm: int
+    ngram: int
+    seed: int
+    bands: int | None
+    rows: int | None
+
+
+def settings_from(options: Options) -> Settings:
+    """Validated ``Settings`` from keyword options; an unknown name is a ``TypeError``."""
+    known = {field.name for field in fields(Settings)}
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise TypeError(
+            f"unknown option {unknown[0]!r}; the options are {', '.join(sorted(known))}"
+        )
+    return Settings(**options)

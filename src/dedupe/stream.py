@@ -18,6 +18,7 @@ all its members near-duplicates of one another, both keep the same texts.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -26,14 +27,11 @@ from dedupe.batches import text_batches
 from dedupe.hashing import I64, U64, gather_segments, sorted_unique
 from dedupe.pipeline import BATCH_SIZE, group_by_content
 from dedupe.seen import Batch, Seen, prepare
-from dedupe.settings import (
-    DEFAULT_NGRAM,
-    DEFAULT_NUM_PERM,
-    DEFAULT_SEED,
-    DEFAULT_THRESHOLD,
-    Settings,
-)
+from dedupe.settings import Options, Settings, settings_from
 from dedupe.verify import jaccard_pairs
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 _UNDECIDED, _KEPT, _DROPPED = 0, 1, 2
 
@@ -41,13 +39,8 @@ _UNDECIDED, _KEPT, _DROPPED = 0, 1, 2
 def deduplicate(
     texts: Iterable[str],
     *,
-    threshold: float = DEFAULT_THRESHOLD,
-    num_perm: int = DEFAULT_NUM_PERM,
-    ngram: int = DEFAULT_NGRAM,
-    seed: int = DEFAULT_SEED,
-    bands: int | None = None,
-    rows: int | None = None,
     batch_size: int = BATCH_SIZE,
+    **options: Unpack[Options],
 ) -> Iterator[str]:
     """Yield the texts that are not near-duplicates of a text yielded before them.
 
@@ -56,9 +49,7 @@ def deduplicate(
     >>> list(deduplicate(["a b c d e f", "x y z", "A b, c d e f!"]))
     ['a b c d e f', 'x y z']
     """
-    settings = Settings(
-        threshold=threshold, num_perm=num_perm, ngram=ngram, seed=seed, bands=bands, rows=rows
-    )
+    settings = settings_from(options)
     return _deduplicate(text_batches(texts, batch_size=batch_size), settings)
 
 
