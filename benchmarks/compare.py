@@ -5,7 +5,8 @@
 The corpus (``workload``) is built once per size in this process and cached; each
 system then runs in a fresh subprocess that loads it, so its peak memory is its own.
 Memory is the peak resident set size added above the loaded input (Linux: the peak is
-reset after loading through ``/proc/self/clear_refs``). Times are wall-clock seconds;
+reset after loading through ``/proc/self/clear_refs``). The cyclic garbage collector is
+paused during the timed calls of every system. Times are wall-clock seconds;
 ``dedupe``'s end-to-end time is the median of ``--repeat`` calls of the public
 ``find_duplicates``, a peer's is the sum of its stages (median over repeats as well).
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import importlib
 import json
 import platform
@@ -21,7 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -81,12 +83,13 @@ def _measure(system: str, corpus: Path, repeat: int) -> dict[str, Any]:
     run = SYSTEMS[system]
     importlib.import_module(system)  # start-up imports (datasketch's scipy) are not work
     baseline = _reset_peak()
-    stages, found = run(texts)
-    if system == "dedupe":
-        totals = [_seconds(end_to_end_dedupe, texts) for _ in range(repeat)]
-    else:
-        totals = [sum(stages.values())]
-        totals += [sum(run(texts)[0].values()) for _ in range(repeat - 1)]
+    with _collector_paused():
+        stages, found = run(texts)
+        if system == "dedupe":
+            totals = [_seconds(end_to_end_dedupe, texts) for _ in range(repeat)]
+        else:
+            totals = [sum(stages.values())]
+            totals += [sum(run(texts)[0].values()) for _ in range(repeat - 1)]
     peak = _peak_rss() - baseline
     return {
         "system": system,
@@ -104,6 +107,22 @@ def _measure(system: str, corpus: Path, repeat: int) -> dict[str, Any]:
         "machine": f"{platform.machine()}, {_cpu_count()} cores, "
         f"Python {platform.python_version()}, NumPy {np.__version__}",
     }
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector, as ``timeit`` does, for every system.
+
+    The peers' shingles are tens of millions of live ``str`` objects at 1M paragraphs;
+    with the collector running, its passes over them cost more than the sketches and
+    vary by tens of seconds from run to run. None of the systems makes reference cycles.
+    """
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _seconds(function: Callable[[list[str]], object], texts: list[str]) -> float:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -172,3 +173,15 @@ def test_a_misspelt_option_is_a_type_error_naming_it_and_the_options(
 ) -> None:
     with pytest.raises(TypeError, match="unknown option 'thresold'; the options are bands, ngram"):
         call()
+
+
+@pytest.mark.parametrize("workers", [0, -1, 1.5, True, "2"])
+def test_invalid_workers_raise_value_error_naming_the_value(workers: object) -> None:
+    message = f"workers must be an integer >= 1 or None, got {workers!r}"
+    with pytest.raises(ValueError, match=re.escape(message)):
+        dedupe.find_duplicates(["a"], workers=workers)  # type: ignore[call-overload]
+
+
+def test_workers_belong_to_the_local_engine() -> None:
+    with pytest.raises(ValueError, match="workers is only used by engine='local'"):
+        dedupe.find_duplicates(["a"], engine="dask", workers=2)

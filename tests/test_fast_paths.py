@@ -146,6 +146,25 @@ def test_jaccard_pairs_match_reference(sets: list[frozenset[int]], data: st.Data
     assert fast.tolist() == expected
 
 
+# Full-width hashes, some differing only in the low bits that lookup keys drop.
+WIDE_HASHES = st.integers(0, 2**64 - 1) | st.integers(0, 15).map(lambda low: (7 << 50) | low)
+
+
+@given(
+    st.lists(st.frozensets(WIDE_HASHES, max_size=12), min_size=1, max_size=8),
+    st.data(),
+)
+def test_jaccard_pairs_of_wide_hashes_match_reference(
+    sets: list[frozenset[int]], data: st.DataObject
+) -> None:
+    indices = st.integers(0, len(sets) - 1)
+    pairs = data.draw(st.lists(st.tuples(indices, indices), max_size=12))
+    flat, counts = csr([sorted(values) for values in sets])
+    fast = jaccard_pairs(flat, counts, np.array(pairs, dtype=np.int64).reshape(-1, 2))
+    expected = [reference.jaccard(set(sets[i]), set(sets[j])) for i, j in pairs]
+    assert fast.tolist() == expected
+
+
 @given(st.integers(1, 30), st.data())
 def test_connected_components_match_reference(nodes: int, data: st.DataObject) -> None:
     index = st.integers(0, nodes - 1)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 from dedupe.cluster import Cluster, Member
 from dedupe.corpus import Span, load_corpus
 from dedupe.datasets import TextFiles
+from dedupe.parallel import resolve_workers
 from dedupe.pipeline import PositionClusters, find_clusters
 from dedupe.settings import Options, Settings, settings_from
 
@@ -30,6 +31,7 @@ def find_duplicates(  # type: ignore[overload-overlap]
     engine: Engine = ...,
     client: Client | None = ...,
     partitions: int | None = ...,
+    workers: int | None = ...,
     **options: Unpack[Options],
 ) -> list[Cluster[K]]: ...
 
@@ -41,6 +43,7 @@ def find_duplicates(
     engine: Literal["dask"],
     client: Client | None = ...,
     partitions: int | None = ...,
+    workers: int | None = ...,
     output: str | os.PathLike[str] | None = ...,
     **options: Unpack[Options],
 ) -> pandas.DataFrame: ...
@@ -53,6 +56,7 @@ def find_duplicates(
     engine: Engine = ...,
     client: Client | None = ...,
     partitions: int | None = ...,
+    workers: int | None = ...,
     **options: Unpack[Options],
 ) -> list[Cluster[int]]: ...
 
@@ -63,6 +67,7 @@ def find_duplicates(
     engine: Engine = "local",
     client: Client | None = None,
     partitions: int | None = None,
+    workers: int | None = None,
     output: str | os.PathLike[str] | None = None,
     **options: Unpack[Options],
 ) -> list[Cluster[Any]] | pandas.DataFrame:
@@ -81,11 +86,16 @@ def find_duplicates(
     cluster members ``(id, cluster, similarity, keep)`` sorted by id, written to the
     Parquet file ``output`` as well when given (see ``docs/scaling.md``).
 
+    The local engine runs its batch stages on ``workers`` threads, by default one per
+    available core; the clusters are the same for any number.
+
     >>> [c.keys for c in find_duplicates(["a b c d e f", "x y z", "A b, c d e f!"])]
     [(0, 2)]
     """
     settings = settings_from(options)
-    _check_engine_options(texts, engine=engine, client=client, partitions=partitions, output=output)
+    _check_engine_options(
+        texts, engine=engine, client=client, partitions=partitions, workers=workers, output=output
+    )
     if isinstance(texts, TextFiles):
         from dedupe import dask_engine, dask_output
 
@@ -97,7 +107,7 @@ def find_duplicates(
 
         table = dask_engine.cluster_texts(values, settings, client=client, partitions=partitions)
         return attach_keys(keys, table.position_clusters())
-    return cluster_texts(keys, values, settings)
+    return cluster_texts(keys, values, settings, workers=workers)
 
 
 def find_duplicates_in_files(
@@ -106,24 +116,29 @@ def find_duplicates_in_files(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     encoding: str = "utf-8",
+    workers: int | None = None,
     **options: Unpack[Options],
 ) -> list[Cluster[Span]]:
     """Find near-duplicate paragraphs in files and folders; member keys are ``Span``\\ s.
 
     Folders are walked recursively (see ``dedupe.corpus`` for what is read and how
     paragraphs are split). Raises ``CorpusError`` naming the file when one cannot be
-    read or decoded; binary files are passed over.
+    read or decoded; binary files are passed over. ``workers`` is as for
+    ``find_duplicates``.
     """
     settings = settings_from(options)
+    workers = resolve_workers(workers)
     corpus = load_corpus(paths, include=include, exclude=exclude, encoding=encoding)
     spans = [paragraph.span for paragraph in corpus.paragraphs]
     texts = [paragraph.text for paragraph in corpus.paragraphs]
-    return cluster_texts(spans, texts, settings)
+    return cluster_texts(spans, texts, settings, workers=workers)
 
 
-def cluster_texts(keys: Sequence[K], texts: Sequence[str], settings: Settings) -> list[Cluster[K]]:
+def cluster_texts(
+    keys: Sequence[K], texts: Sequence[str], settings: Settings, *, workers: int | None = None
+) -> list[Cluster[K]]:
     """Run the pipeline on validated texts and attach ``keys`` to the clusters."""
-    return attach_keys(keys, find_clusters(texts, settings))
+    return attach_keys(keys, find_clusters(texts, settings, workers=workers))
 
 
 def attach_keys(keys: Sequence[K], found: PositionClusters) -> list[Cluster[K]]:
@@ -145,6 +160,7 @@ def _check_engine_options(
     engine: object,
     client: object,
     partitions: object,
+    workers: int | None,
     output: object,
 ) -> None:
     if engine not in ENGINES:
@@ -154,11 +170,14 @@ def _check_engine_options(
     ):
         raise ValueError(f"partitions must be an integer >= 1 or None, got {partitions!r}")
     if engine == "local":
+        resolve_workers(workers)  # raises on a bad value
         for name, value in (("client", client), ("partitions", partitions)):
             if value is not None:
                 raise ValueError(f"{name} is only used by engine='dask'; pass engine='dask'")
         if isinstance(texts, TextFiles):
             raise ValueError("TextFiles are read by engine='dask' only; pass engine='dask'")
+    elif workers is not None:
+        raise ValueError("workers is only used by engine='local'; Dask has its own workers")
     if output is not None and not isinstance(texts, TextFiles):
         raise ValueError("output is only written for TextFiles input; the result is returned")
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Protocol
 
 import numpy as np
@@ -34,12 +35,13 @@ from dedupe.hashing import (
     segment_starts,
     sorted_unique,
 )
+from dedupe.parallel import map_in_threads, resolve_workers
 from dedupe.settings import Settings
 from dedupe.shingle import ngram_hashes, shingle_many, unique_per_text
 from dedupe.tokens import token_hashes
 from dedupe.verify import F64, jaccard_pairs
 
-BATCH_SIZE = 25_000
+BATCH_SIZE = 4_000
 """Texts fingerprinted at once: large enough to amortize NumPy calls, small enough for cache."""
 
 VERIFY_CHUNK_TEXTS = 1_000_000
@@ -77,21 +79,32 @@ class PositionClusters:
 
 
 def fingerprint(
-    texts: Sequence[str], settings: Settings, *, batch_size: int = BATCH_SIZE
+    texts: Sequence[str],
+    settings: Settings,
+    *,
+    batch_size: int = BATCH_SIZE,
+    workers: int | None = None,
 ) -> Fingerprints:
-    """Fingerprint all texts, ``batch_size`` at a time, into arrays allocated once."""
+    """Fingerprint all texts, ``batch_size`` at a time, into arrays allocated once.
+
+    Batches run on ``workers`` threads (default: every available core); each writes its
+    own rows, so the result does not depend on the number of workers.
+    """
     bands, _ = settings.band_shape
     result = Fingerprints(
         np.empty((len(texts), 2), np.uint64),
         np.empty(len(texts), np.int64),
         np.empty((len(texts), bands), np.uint64),
     )
-    for low in range(0, len(texts), batch_size):
+
+    def fill(low: int) -> None:
         part = fingerprint_batch(texts[low : low + batch_size], settings)
         high = low + len(part.token_counts)
         result.content[low:high] = part.content
         result.token_counts[low:high] = part.token_counts
         result.band_keys[low:high] = part.band_keys
+
+    map_in_threads(fill, range(0, len(texts), batch_size), workers=resolve_workers(workers))
     return result
 
 
@@ -171,24 +184,36 @@ def _content_order(content: U64) -> I64:
 class ShingleSets:
     """Exact shingle sets of some distinct texts, computed once for verification."""
 
-    def __init__(self, texts: Sequence[str], groups: Groups, distinct_ids: I64, *, ngram: int):
+    def __init__(
+        self,
+        texts: Sequence[str],
+        groups: Groups,
+        distinct_ids: I64,
+        *,
+        ngram: int,
+        workers: int = 1,
+    ):
         self.ids = sorted_unique(distinct_ids)
+        self.workers = workers
         positions = groups.representatives[self.ids].tolist()
-        parts = []
-        for low in range(0, len(positions), BATCH_SIZE):  # batches bound the sort's memory
+
+        def sets_of(low: int) -> tuple[U64, I64]:  # batches bound the sort's memory
             chosen = [texts[position] for position in positions[low : low + BATCH_SIZE]]
-            parts.append(unique_per_text(*shingle_many(chosen, ngram=ngram)))
+            return unique_per_text(*shingle_many(chosen, ngram=ngram))
+
+        parts = map_in_threads(sets_of, range(0, len(positions), BATCH_SIZE), workers=workers)
         self.sets = np.concatenate([sets for sets, _ in parts]) if parts else _NO_SHINGLES
         self.counts = np.concatenate([counts for _, counts in parts]) if parts else _NO_COUNTS
 
     def jaccard(self, pairs: I64) -> F64:
         """Exact Jaccard similarity of pairs of distinct-text ids (all must be known)."""
         local = np.searchsorted(self.ids, pairs)
-        return jaccard_pairs(self.sets, self.counts, local)
+        return jaccard_pairs(self.sets, self.counts, local, workers=self.workers)
 
     def joined(self, other: ShingleSets) -> ShingleSets:
         """The sets of both (their ids must not overlap), for pairs across the two."""
         both = ShingleSets.__new__(ShingleSets)
+        both.workers = self.workers
         order = np.argsort(np.concatenate((self.ids, other.ids)), kind="stable")
         counts = np.concatenate((self.counts, other.counts))
         starts = segment_starts(counts)
@@ -199,13 +224,25 @@ class ShingleSets:
         return both
 
 
-def find_clusters(texts: Sequence[str], settings: Settings) -> PositionClusters:
-    """Run the whole pipeline on ``texts``; clusters of positions in input order."""
-    return cluster_fingerprints(texts, fingerprint(texts, settings), settings)
+def find_clusters(
+    texts: Sequence[str], settings: Settings, *, workers: int | None = None
+) -> PositionClusters:
+    """Run the whole pipeline on ``texts``; clusters of positions in input order.
+
+    ``workers`` threads share the batch stages (default: every available core); the
+    result is the same for any number.
+    """
+    workers = resolve_workers(workers)
+    found = fingerprint(texts, settings, workers=workers)
+    return cluster_fingerprints(texts, found, settings, workers=workers)
 
 
 def cluster_fingerprints(
-    texts: Sequence[str], fingerprints: Fingerprints, settings: Settings
+    texts: Sequence[str],
+    fingerprints: Fingerprints,
+    settings: Settings,
+    *,
+    workers: int | None = None,
 ) -> PositionClusters:
     """Steps 2 to 5 on fingerprints computed earlier (by batch, from a cache or a worker).
 
@@ -213,18 +250,26 @@ def cluster_fingerprints(
     """
     keys = fingerprints.band_keys
     columns = (keys[:, band] for band in range(keys.shape[1]))
-    return cluster_groups(texts, group_identical(fingerprints), columns, settings)
+    groups = group_identical(fingerprints)
+    return cluster_groups(texts, groups, columns, settings, workers=workers)
 
 
 def cluster_groups(
-    texts: Sequence[str], groups: Groups, band_columns: Iterable[U64], settings: Settings
+    texts: Sequence[str],
+    groups: Groups,
+    band_columns: Iterable[U64],
+    settings: Settings,
+    *,
+    workers: int | None = None,
 ) -> PositionClusters:
     """Steps 3 to 5 with the band keys of all texts given one band (column) at a time.
 
-    Only one column is held at a time, so the band keys can come from disk.
+    At most one column per worker thread is held at a time, so the band keys can come
+    from disk.
     """
-    candidates = candidate_pairs_by_band(band_columns, groups.representatives)
-    verifier = BlockVerifier(texts, groups, ngram=settings.ngram)
+    workers = resolve_workers(workers)
+    candidates = candidate_pairs_by_band(band_columns, groups.representatives, workers=workers)
+    verifier = BlockVerifier(texts, groups, ngram=settings.ngram, workers=workers)
     similarities = verifier.jaccard(candidates)
     verified = similarities >= settings.threshold
     edges = candidates[verified]
@@ -233,20 +278,27 @@ def cluster_groups(
     return _expand(groups, labels, known)
 
 
-def candidate_pairs_by_band(band_columns: Iterable[U64], representatives: I64) -> I64:
+def candidate_pairs_by_band(
+    band_columns: Iterable[U64], representatives: I64, *, workers: int = 1
+) -> I64:
     """``lsh.candidate_pairs`` of the representatives' band keys, one band at a time.
 
     Equal to the all-bands call (a pair is a candidate when any band puts it in a
-    bucket), but holds one column of keys at a time instead of a copy of all of them.
-    Pairs found by several bands are merged whenever the new ones outnumber the merged
-    ones, so repeats never pile up.
+    bucket), but holds one column of keys per worker thread instead of a copy of all of
+    them. Pairs found by several bands are merged whenever the new ones outnumber the
+    merged ones, so repeats never pile up.
     """
     count = len(representatives)
     codes = np.empty(0, dtype=np.int64)
     pending: list[I64] = []
-    for column in band_columns:
+
+    def band_codes(column: U64) -> I64:
         pairs = lsh.candidate_pairs(column[representatives][:, None])
-        pending.append(pairs[:, 0] * count + pairs[:, 1])
+        return pairs[:, 0] * count + pairs[:, 1]
+
+    columns = iter(band_columns)
+    while chunk := list(islice(columns, workers)):
+        pending.extend(map_in_threads(band_codes, chunk, workers=workers))
         if sum(map(len, pending)) > len(codes):
             codes = sorted_unique(np.concatenate((codes, *pending)))
             pending = []
@@ -261,6 +313,7 @@ def verified_jaccard(
     *,
     ngram: int,
     chunk_texts: int = VERIFY_CHUNK_TEXTS,
+    workers: int = 1,
 ) -> F64:
     """Exact Jaccard of pairs of distinct-text ids, with at most two blocks of texts shingled.
 
@@ -282,10 +335,11 @@ def verified_jaccard(
     for rows in np.split(order, starts[1:]):
         block_a, block_b = int(low[rows[0]]), int(high[rows[0]])
         if first is None or first.ids[0] != ids[block_a * chunk_texts]:
-            first = _block_sets(texts, groups, ids, block_a, chunk_texts, ngram=ngram)
+            first = _block_sets(texts, groups, ids, block_a, chunk_texts, ngram, workers)
         sets = first
         if block_b != block_a:
-            sets = first.joined(_block_sets(texts, groups, ids, block_b, chunk_texts, ngram=ngram))
+            second = _block_sets(texts, groups, ids, block_b, chunk_texts, ngram, workers)
+            sets = first.joined(second)
         result[rows] = sets.jaccard(pairs[rows])
     return result
 
@@ -303,10 +357,13 @@ class BlockVerifier:
     texts: Sequence[str]
     groups: Groups
     ngram: int
+    workers: int = 1
 
     def jaccard(self, pairs: I64) -> F64:
         """Exact Jaccard similarity of pairs of distinct-text ids."""
-        return verified_jaccard(self.texts, self.groups, pairs, ngram=self.ngram)
+        return verified_jaccard(
+            self.texts, self.groups, pairs, ngram=self.ngram, workers=self.workers
+        )
 
 
 class KnownSimilarities:
@@ -343,9 +400,10 @@ def _pair_codes(pairs: I64, count: int) -> I64:
 
 
 def _block_sets(
-    texts: Sequence[str], groups: Groups, ids: I64, block: int, size: int, *, ngram: int
+    texts: Sequence[str], groups: Groups, ids: I64, block: int, size: int, ngram: int, workers: int
 ) -> ShingleSets:
-    return ShingleSets(texts, groups, ids[block * size : (block + 1) * size], ngram=ngram)
+    chosen = ids[block * size : (block + 1) * size]
+    return ShingleSets(texts, groups, chosen, ngram=ngram, workers=workers)
 
 
 def _expand(groups: Groups, labels: I64, shingle_sets: Similarity) -> PositionClusters:
