@@ -165,6 +165,16 @@ def test_jaccard_pairs_of_wide_hashes_match_reference(
     assert fast.tolist() == expected
 
 
+# Band keys that differ only in the low bits the packed sort drops, and full-width ones.
+NEAR_KEYS = st.integers(0, 127).map(lambda low: (5 << 40) | low) | st.integers(0, 2**64 - 1)
+
+
+@given(st.lists(st.lists(NEAR_KEYS, min_size=2, max_size=2), min_size=1, max_size=60))
+def test_candidate_pairs_of_keys_sharing_top_bits_match_reference(rows: list[list[int]]) -> None:
+    pairs = lsh.candidate_pairs(np.array(rows, dtype=np.uint64))
+    assert [tuple(pair) for pair in pairs.tolist()] == reference.candidate_pairs(rows)
+
+
 @given(st.integers(1, 30), st.data())
 def test_connected_components_match_reference(nodes: int, data: st.DataObject) -> None:
     index = st.integers(0, nodes - 1)

@@ -66,19 +66,41 @@ def candidate_pairs(keys: U64) -> I64:
     count = len(keys)
     found: list[I64] = []
     for band in range(keys.shape[1] if keys.ndim == 2 else 0):
-        column = keys[:, band]
-        order = np.argsort(column)  # unstable (fast): centres are taken as minima below
-        ordered = column[order]
+        order, ordered = _bucket_order(keys[:, band])
         starts_run = np.ones(count, dtype=bool)
         starts_run[1:] = ordered[1:] != ordered[:-1]
         run_starts = np.flatnonzero(starts_run)
         if len(run_starts) == count:
             continue
-        run_of = np.cumsum(starts_run) - 1
-        centre = np.minimum.reduceat(order, run_starts)[run_of]
+        centre = order[run_starts][np.cumsum(starts_run) - 1]  # a bucket's first index
         member = order != centre
         found.append(centre[member] * count + order[member])
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     codes = sorted_unique(np.concatenate(found))
     return np.stack((codes // count, codes % count), axis=1).astype(np.int64)
+
+
+def _bucket_order(column: U64) -> tuple[I64, U64]:
+    """Indices sorted by (key, index), and the keys in that order.
+
+    One ``np.sort`` of int64 words holding the key's top bits above the index: much
+    faster than an ``argsort``, and the index comes out of the low bits. Keys that share
+    their top bits but differ (a handful per million) are put in exact order afterwards.
+    """
+    count = len(column)
+    index_bits = max(1, (count - 1).bit_length())
+    words = (column >> np.uint64(index_bits + 1)).view(np.int64) << index_bits
+    words |= np.arange(count, dtype=np.int64)
+    words.sort()
+    order = words & ((1 << index_bits) - 1)
+    ordered = column[order]
+    top = words >> index_bits
+    mixed = (top[1:] == top[:-1]) & (ordered[1:] != ordered[:-1])
+    if mixed.any():
+        tied = np.isin(top, top[1:][mixed])  # every element of a run with mixed keys
+        rows = np.flatnonzero(tied)
+        exact = np.lexsort((order[rows], ordered[rows]))  # the run's top bits are equal
+        order[rows] = order[rows][exact]
+        ordered[rows] = ordered[rows][exact]
+    return order, ordered
