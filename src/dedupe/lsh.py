@@ -64,43 +64,46 @@ def candidate_pairs(keys: U64) -> I64:
     Returns an ``(m, 2)`` int64 array sorted by both columns.
     """
     count = len(keys)
-    found: list[I64] = []
-    for band in range(keys.shape[1] if keys.ndim == 2 else 0):
-        order, ordered = _bucket_order(keys[:, band])
-        starts_run = np.ones(count, dtype=bool)
-        starts_run[1:] = ordered[1:] != ordered[:-1]
-        run_starts = np.flatnonzero(starts_run)
-        if len(run_starts) == count:
-            continue
-        centre = order[run_starts][np.cumsum(starts_run) - 1]  # a bucket's first index
-        member = order != centre
-        found.append(centre[member] * count + order[member])
+    bands = keys.shape[1] if keys.ndim == 2 else 0
+    found = [star_codes(keys[:, band]) for band in range(bands)]
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     codes = sorted_unique(np.concatenate(found))
     return np.stack((codes // count, codes % count), axis=1).astype(np.int64)
 
 
-def _bucket_order(column: U64) -> tuple[I64, U64]:
-    """Indices sorted by (key, index), and the keys in that order.
+def star_codes(column: U64) -> I64:
+    """The star edges of one band's buckets, each as ``centre * len(column) + member``.
 
-    One ``np.sort`` of int64 words holding the key's top bits above the index: much
-    faster than an ``argsort``, and the index comes out of the low bits. Keys that share
-    their top bits but differ (a handful per million) are put in exact order afterwards.
+    One ``np.sort`` of int64 words holding a key's top bits above its index finds the
+    few texts that share their top bits with another (most keys are unique); only
+    those are read back for their exact keys, so no gather runs over the whole column.
+    Texts whose keys share the top bits but differ (a handful per million) are put in
+    exact ``(key, index)`` order before the buckets are cut.
     """
     count = len(column)
     index_bits = max(1, (count - 1).bit_length())
     words = (column >> np.uint64(index_bits + 1)).view(np.int64) << index_bits
     words |= np.arange(count, dtype=np.int64)
     words.sort()
-    order = words & ((1 << index_bits) - 1)
-    ordered = column[order]
     top = words >> index_bits
+    tied = top[1:] == top[:-1]
+    in_run = np.zeros(count, dtype=bool)
+    in_run[1:] = tied
+    in_run[:-1] |= tied
+    rows = np.flatnonzero(in_run)
+    order = words[rows] & ((1 << index_bits) - 1)  # by (top bits, index)
+    ordered = column[order]
+    top = top[rows]
     mixed = (top[1:] == top[:-1]) & (ordered[1:] != ordered[:-1])
     if mixed.any():
-        tied = np.isin(top, top[1:][mixed])  # every element of a run with mixed keys
-        rows = np.flatnonzero(tied)
-        exact = np.lexsort((order[rows], ordered[rows]))  # the run's top bits are equal
-        order[rows] = order[rows][exact]
-        ordered[rows] = ordered[rows][exact]
-    return order, ordered
+        tied_rows = np.flatnonzero(np.isin(top, top[1:][mixed]))  # whole runs
+        exact = np.lexsort((order[tied_rows], ordered[tied_rows]))
+        order[tied_rows] = order[tied_rows][exact]
+        ordered[tied_rows] = ordered[tied_rows][exact]
+    starts_run = np.ones(len(rows), dtype=bool)
+    starts_run[1:] = ordered[1:] != ordered[:-1]
+    centre = order[starts_run][np.cumsum(starts_run) - 1]  # a bucket's first index
+    member = order != centre
+    codes: I64 = centre[member] * count + order[member]
+    return codes

@@ -94,7 +94,8 @@ def fingerprint(
     result = Fingerprints(
         np.empty((len(texts), 2), np.uint64),
         np.empty(len(texts), np.int64),
-        np.empty((len(texts), bands), np.uint64),
+        # Band-major: LSH reads one band of every text at a time.
+        np.empty((bands, len(texts)), np.uint64).T,
     )
 
     def fill(low: int) -> None:
@@ -154,31 +155,43 @@ def group_by_content(content: U64, token_counts: I64) -> Groups:
     """``group_identical`` on the two fingerprint arrays it reads (band keys may be elsewhere)."""
     group_of = np.full(len(token_counts), -1, dtype=np.int64)
     nonempty = np.flatnonzero(token_counts > 0)
-    order = nonempty[_content_order(content[nonempty])]
-    ordered = content[order]
-    new_group = np.ones(len(order), dtype=bool)
-    new_group[1:] = np.any(ordered[1:] != ordered[:-1], axis=1)
-    group_of[order] = np.cumsum(new_group) - 1
-    return Groups(representatives=order[new_group], group_of=group_of)
+    if len(nonempty) < len(token_counts):
+        content = content[nonempty]
+    order, new_group = _content_order(content)
+    group_of[nonempty[order]] = np.cumsum(new_group) - 1
+    return Groups(representatives=nonempty[order[new_group]], group_of=group_of)
 
 
-def _content_order(content: U64) -> I64:
-    """Positions sorted by (first half, second half, position): a text's first copy leads.
+def _content_order(content: U64) -> tuple[I64, np.ndarray]:
+    """Rows sorted by (first half, second half, row), and where a new content starts.
 
-    The same order as a stable two-key ``np.lexsort``, but that is slow on millions of
-    rows: an unstable sort on the first half does most of the work, and only rows whose
-    first half repeats (copies, in practice) are sorted again exactly.
+    The same order as a stable two-key ``np.lexsort``, which is slow on millions of rows:
+    one ``np.sort`` of int64 words (top bits of the first half above the row number)
+    does most of the work, and only rows whose top bits repeat (copies, in practice)
+    are compared and sorted again exactly.
     """
-    order = np.argsort(content[:, 0])
-    first_half = content[order, 0]
-    repeats = np.zeros(len(order), dtype=bool)
-    repeats[1:] = first_half[1:] == first_half[:-1]
-    repeats[:-1] |= repeats[1:]
-    tied = np.flatnonzero(repeats)
-    if len(tied):
-        rows = order[tied]
-        order[tied] = rows[np.lexsort((rows, content[rows, 1], content[rows, 0]))]
-    return order
+    count = len(content)
+    index_bits = max(1, (count - 1).bit_length())
+    words = (content[:, 0] >> np.uint64(index_bits + 1)).view(np.int64) << index_bits
+    words |= np.arange(count, dtype=np.int64)
+    words.sort()
+    order = words & ((1 << index_bits) - 1)
+    top = words >> index_bits
+    tied = top[1:] == top[:-1]
+    new_group = np.ones(count, dtype=bool)
+    new_group[1:] = ~tied
+    repeats = np.zeros(count, dtype=bool)
+    repeats[1:] = tied
+    repeats[:-1] |= tied
+    rows = np.flatnonzero(repeats)
+    if len(rows):
+        chosen = order[rows]
+        chosen = chosen[np.lexsort((chosen, content[chosen, 1], content[chosen, 0]))]
+        order[rows] = chosen
+        after = np.flatnonzero(tied) + 1  # rows whose top bits equal the previous row's
+        same = content[order[after]] == content[order[after - 1]]
+        new_group[after] = ~(same[:, 0] & same[:, 1])
+    return order, new_group
 
 
 class ShingleSets:
@@ -293,8 +306,7 @@ def candidate_pairs_by_band(
     pending: list[I64] = []
 
     def band_codes(column: U64) -> I64:
-        pairs = lsh.candidate_pairs(column[representatives][:, None])
-        return pairs[:, 0] * count + pairs[:, 1]
+        return lsh.star_codes(column[representatives])
 
     columns = iter(band_columns)
     while chunk := list(islice(columns, workers)):

@@ -38,6 +38,9 @@ def jaccard_pairs(sets: U64, counts: I64, pairs: I64, *, workers: int = 1) -> F6
     smaller_first = counts[pairs[:, 0]] <= counts[pairs[:, 1]]
     probed = np.where(smaller_first, pairs[:, 0], pairs[:, 1])
     searched = np.where(smaller_first, pairs[:, 1], pairs[:, 0])
+    order = np.lexsort((probed, searched))
+    probed, searched = probed[order], searched[order]
+    ordered = np.zeros(len(pairs), dtype=np.float64)
     sizes = np.cumsum(counts[probed])
     # Chunk boundaries: about _CHUNK_ELEMENTS lookups each, at least one pair.
     bounds = [0]
@@ -51,9 +54,10 @@ def jaccard_pairs(sets: U64, counts: I64, pairs: I64, *, workers: int = 1) -> F6
         intersections = lookup.intersection_sizes(probed[low:high], searched[low:high])
         unions = counts[probed[low:high]] + counts[searched[low:high]] - intersections
         nonempty = unions > 0
-        result[low:high][nonempty] = intersections[nonempty] / unions[nonempty]
+        ordered[low:high][nonempty] = intersections[nonempty] / unions[nonempty]
 
     map_in_threads(fill, pairwise(bounds), workers=workers)
+    result[order] = ordered
     return result
 
 
