@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -97,7 +98,7 @@ class FingerprintCache:
         )
         try:
             connection.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-            connection.execute("PRAGMA journal_mode = WAL")
+            _use_write_ahead_log(connection)
             with _transaction(connection):
                 self._prepare(connection)
         except sqlite3.DatabaseError as error:
@@ -182,6 +183,24 @@ def settings_key(settings: Settings, *, encoding: str) -> str:
     values = settings.as_dict()
     del values["threshold"]
     return json.dumps({**values, "encoding": encoding}, sort_keys=True)
+
+
+def _use_write_ahead_log(connection: sqlite3.Connection) -> None:
+    """Switch to WAL mode, waiting while another process holds the database.
+
+    SQLite answers this pragma with "database is locked" at once, without its busy
+    timeout, when another connection is creating or switching the same database; so
+    it is retried here until the same timeout.
+    """
+    deadline = time.monotonic() + _BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 @contextlib.contextmanager
