@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -160,9 +161,12 @@ def test_jaccard_pairs_of_wide_hashes_match_reference(
     indices = st.integers(0, len(sets) - 1)
     pairs = data.draw(st.lists(st.tuples(indices, indices), max_size=12))
     flat, counts = csr([sorted(values) for values in sets])
-    fast = jaccard_pairs(flat, counts, np.array(pairs, dtype=np.int64).reshape(-1, 2))
+    array = np.array(pairs, dtype=np.int64).reshape(-1, 2)
     expected = [reference.jaccard(set(sets[i]), set(sets[j])) for i, j in pairs]
-    assert fast.tolist() == expected
+    assert jaccard_pairs(flat, counts, array).tolist() == expected
+    with pytest.MonkeyPatch.context() as patch:  # a chunk per pair or two
+        patch.setattr("dedupe.verify._CHUNK_ELEMENTS", 8)
+        assert jaccard_pairs(flat, counts, array).tolist() == expected
 
 
 # Band keys that differ only in the low bits the packed sort drops, and full-width ones.

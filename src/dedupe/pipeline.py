@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import Protocol
 
@@ -335,9 +335,16 @@ def verified_jaccard(
     whatever the number of pairs and texts, and a corpus that fits in one block is
     shingled once.
     """
+    return _verify_in_blocks(texts, groups, pairs, ngram, chunk_texts, workers)[0]
+
+
+def _verify_in_blocks(
+    texts: Sequence[str], groups: Groups, pairs: I64, ngram: int, chunk_texts: int, workers: int
+) -> tuple[F64, ShingleSets | None]:
+    """``verified_jaccard``, and the shingle sets of the last block it built."""
     result = np.empty(len(pairs), dtype=np.float64)
     if len(pairs) == 0:
-        return result
+        return result, None
     ids = sorted_unique(pairs.ravel())
     blocks = np.searchsorted(ids, pairs) // chunk_texts
     low, high = blocks.min(axis=1), blocks.max(axis=1)
@@ -353,7 +360,7 @@ def verified_jaccard(
             second = _block_sets(texts, groups, ids, block_b, chunk_texts, ngram, workers)
             sets = first.joined(second)
         result[rows] = sets.jaccard(pairs[rows])
-    return result
+    return result, first
 
 
 class Similarity(Protocol):
@@ -362,20 +369,35 @@ class Similarity(Protocol):
     def jaccard(self, pairs: I64) -> F64: ...
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class BlockVerifier:
-    """``verified_jaccard`` bound to its texts: a ``Similarity`` with bounded memory."""
+    """``verified_jaccard`` bound to its texts: a ``Similarity`` with bounded memory.
+
+    It keeps the shingle sets of the last block it built (one block, within the memory
+    bound), so later pairs among those texts, such as a cluster's members against its
+    first member, are answered without shingling them again.
+    """
 
     texts: Sequence[str]
     groups: Groups
     ngram: int
     workers: int = 1
+    _recent: ShingleSets | None = field(default=None, init=False, repr=False)
 
     def jaccard(self, pairs: I64) -> F64:
         """Exact Jaccard similarity of pairs of distinct-text ids."""
-        return verified_jaccard(
-            self.texts, self.groups, pairs, ngram=self.ngram, workers=self.workers
+        if self._recent is not None and _all_known(self._recent.ids, pairs):
+            return self._recent.jaccard(pairs)
+        result, self._recent = _verify_in_blocks(
+            self.texts, self.groups, pairs, self.ngram, VERIFY_CHUNK_TEXTS, self.workers
         )
+        return result
+
+
+def _all_known(ids: I64, pairs: I64) -> bool:
+    """Whether every id in ``pairs`` is in the sorted ``ids``."""
+    where = np.minimum(np.searchsorted(ids, pairs), max(len(ids) - 1, 0))
+    return len(ids) > 0 and bool(np.all(ids[where] == pairs))
 
 
 class KnownSimilarities:
