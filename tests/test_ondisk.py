@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -10,9 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from dedupe import lsh
+from dedupe import lsh, pipeline
 from dedupe.ondisk import TextFile, find_clusters_on_disk
 from dedupe.pipeline import (
+    BlockVerifier,
     ShingleSets,
     candidate_pairs_by_band,
     find_clusters,
@@ -103,3 +105,30 @@ def test_text_file_gives_back_every_text(tmp_path: Path) -> None:
     assert text_file[1:4] == texts[1:4]
     assert text_file[-1] == texts[-1]
     text_file.close()
+
+
+def test_block_verifier_answers_later_pairs_from_the_sets_it_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts = corpus()
+    settings = Settings(threshold=0.5)
+    groups = group_identical(fingerprint(texts, settings))
+    built: list[int] = []
+    original = pipeline.ShingleSets.__init__
+
+    def counting(self: pipeline.ShingleSets, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        built.append(len(self.ids))
+
+    monkeypatch.setattr(pipeline.ShingleSets, "__init__", counting)
+    everything = ShingleSets(texts, groups, np.arange(len(groups.representatives)), ngram=5)
+    built.clear()
+    verifier = BlockVerifier(texts, groups, ngram=settings.ngram)
+    first = np.array([[0, 1], [2, 3], [4, 5], [1, 5]])
+    later = np.array([[5, 0], [3, 4]])  # only texts the first call shingled
+    np.testing.assert_array_equal(verifier.jaccard(first), everything.jaccard(first))
+    np.testing.assert_array_equal(verifier.jaccard(later), everything.jaccard(later))
+    assert built == [6]
+    other = np.array([[0, 7]])  # text 7 is new: shingled afresh
+    np.testing.assert_array_equal(verifier.jaccard(other), everything.jaccard(other))
+    assert built == [6, 2]
