@@ -43,16 +43,25 @@ def ngram_hashes(tokens: U64, counts: I64, *, ngram: int) -> tuple[U64, I64]:
     short_texts = (counts > 0) & ~long_texts
     shingle_counts = np.where(long_texts, counts - ngram + 1, short_texts.astype(np.int64))
     out = np.empty(int(shingle_counts.sum()), dtype=np.uint64)
-    out_starts = segment_starts(shingle_counts)
 
     if long_texts.any():
+        # A window at every token position; it counts when it ends inside its own text,
+        # so the last ngram - 1 windows of each text are dropped by one boolean mask.
         window_count = len(tokens) - ngram + 1
         combined = tokens[:window_count] * _POSITION_MULTIPLIERS[0]
         for offset in range(1, ngram):
             combined += tokens[offset : offset + window_count] * _POSITION_MULTIPLIERS[offset]
-        take = gather_segments(starts[long_texts], shingle_counts[long_texts])
-        put = gather_segments(out_starts[long_texts], shingle_counts[long_texts])
-        out[put] = combined[take]
+        inside = np.ones(window_count, dtype=bool)
+        ends = starts + counts
+        for back in range(1, ngram):
+            last = ends - back
+            inside[last[(last >= 0) & (last < window_count)]] = False
+        if short_texts.any():
+            from_short = np.zeros(len(out), dtype=bool)
+            from_short[segment_starts(shingle_counts)[short_texts]] = True
+            out[~from_short] = combined[inside]
+        else:
+            out = combined[inside]
 
     if short_texts.any():
         short_counts = counts[short_texts]
@@ -61,7 +70,7 @@ def ngram_hashes(tokens: U64, counts: I64, *, ngram: int) -> tuple[U64, I64]:
         weighted = tokens[take] * _POSITION_MULTIPLIERS[position]
         sums = np.add.reduceat(weighted, segment_starts(short_counts))
         sums += short_counts.astype(np.uint64) * _SHORT_TEXT_MARK
-        out[out_starts[short_texts]] = sums
+        out[segment_starts(shingle_counts)[short_texts]] = sums
 
     return fmix64(out), shingle_counts
 
