@@ -8,7 +8,12 @@ import numpy as np
 import pytest
 
 from dedupe import pipeline
-from dedupe.parallel import available_cores, map_in_threads, resolve_workers
+from dedupe.parallel import (
+    available_cores,
+    iterate_in_threads,
+    map_in_threads,
+    resolve_workers,
+)
 from dedupe.settings import Settings
 from dedupe.verify import jaccard_pairs
 
@@ -25,6 +30,23 @@ def test_map_in_threads_keeps_the_order_and_uses_several_threads() -> None:
 
     assert map_in_threads(work, range(8), workers=3) == [item * item for item in range(8)]
     assert len(seen) == 3
+
+
+def test_iterate_in_threads_yields_in_order_while_several_threads_run() -> None:
+    seen: set[int] = set()
+    barrier = threading.Barrier(2, timeout=10)
+
+    def work(item: int) -> int:
+        seen.add(threading.get_ident())
+        if item < 2:
+            barrier.wait()
+        return -item
+
+    results = iterate_in_threads(work, range(6), workers=2)
+    assert next(results) == 0
+    assert list(results) == [-1, -2, -3, -4, -5]
+    assert len(seen) == 2
+    assert list(iterate_in_threads(work, [5, 4], workers=1)) == [-5, -4]
 
 
 def test_none_means_every_available_core() -> None:

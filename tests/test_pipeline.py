@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from dedupe.hashing import I64
-from dedupe.pipeline import KnownSimilarities, group_by_content
+from dedupe.pipeline import KnownSimilarities, concatenate_parts, group_by_content
 from dedupe.verify import F64
 
 
@@ -59,3 +60,21 @@ def test_grouping_orders_distinct_texts_by_content_hash_first_copy_leading(
     for position, (a, b, tokens) in enumerate(rows):
         group = groups.group_of[position]
         assert group == (expected.index(first_copy[(a, b)]) if tokens else -1)
+
+
+@given(st.lists(st.lists(st.integers(0, 9), max_size=30), min_size=1, max_size=12))
+def test_parts_are_concatenated_as_np_concatenate_does(sizes: list[list[int]]) -> None:
+    """Uneven parts make the output grow more than once."""
+    parts = []
+    for number, part_counts in enumerate(sizes):
+        counts = np.array(part_counts, dtype=np.int64)
+        parts.append((np.full(int(counts.sum()), number, dtype=np.uint64), counts))
+    values, counts = concatenate_parts(iter(parts), texts=sum(map(len, sizes)))
+    np.testing.assert_array_equal(values, np.concatenate([part[0] for part in parts]))
+    np.testing.assert_array_equal(counts, np.concatenate([part[1] for part in parts]))
+
+
+def test_parts_that_do_not_cover_the_texts_are_refused() -> None:
+    part = (np.arange(3, dtype=np.uint64), np.array([1, 2]))
+    with pytest.raises(ValueError, match="cover 2 texts, expected 3"):
+        concatenate_parts([part], texts=3)

@@ -8,7 +8,7 @@ the texts are shared without pickling them, and memory grows by one batch per wo
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -40,3 +40,17 @@ def map_in_threads(function: Callable[[T], R], items: Iterable[T], *, workers: i
 
     with ThreadPoolExecutor(max_workers=min(workers, len(items))) as pool:
         return list(pool.map(function, items))
+
+
+def iterate_in_threads(
+    function: Callable[[T], R], items: Iterable[T], *, workers: int
+) -> Iterator[R]:
+    """``map_in_threads`` as an iterator: results in order, each dropped once consumed."""
+    items = list(items)
+    if workers <= 1 or len(items) <= 1:
+        yield from map(function, items)
+        return
+    from concurrent.futures import ThreadPoolExecutor  # not at import: CLI start-up
+
+    with ThreadPoolExecutor(max_workers=min(workers, len(items))) as pool:
+        yield from pool.map(function, items)

@@ -35,7 +35,7 @@ from dedupe.hashing import (
     segment_starts,
     sorted_unique,
 )
-from dedupe.parallel import map_in_threads, resolve_workers
+from dedupe.parallel import iterate_in_threads, map_in_threads, resolve_workers
 from dedupe.settings import Settings
 from dedupe.shingle import ngram_hashes, shingle_many, unique_per_text
 from dedupe.tokens import token_hashes
@@ -49,7 +49,6 @@ VERIFY_CHUNK_TEXTS = 1_000_000
 
 _CONTENT_SALTS = (0xC0DE1, 0xC0DE2)
 _NO_SHINGLES: U64 = np.empty(0, dtype=np.uint64)
-_NO_COUNTS: I64 = np.empty(0, dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,9 +213,9 @@ class ShingleSets:
             chosen = [texts[position] for position in positions[low : low + BATCH_SIZE]]
             return unique_per_text(*shingle_many(chosen, ngram=ngram))
 
-        parts = map_in_threads(sets_of, range(0, len(positions), BATCH_SIZE), workers=workers)
-        self.sets = np.concatenate([sets for sets, _ in parts]) if parts else _NO_SHINGLES
-        self.counts = np.concatenate([counts for _, counts in parts]) if parts else _NO_COUNTS
+        batches = range(0, len(positions), BATCH_SIZE)
+        parts = iterate_in_threads(sets_of, batches, workers=workers)
+        self.sets, self.counts = concatenate_parts(parts, texts=len(positions))
 
     def jaccard(self, pairs: I64) -> F64:
         """Exact Jaccard similarity of pairs of distinct-text ids (all must be known)."""
@@ -235,6 +234,32 @@ class ShingleSets:
         both.counts = counts[order]
         both.sets = values[gather_segments(starts[order], both.counts)]
         return both
+
+
+def concatenate_parts(parts: Iterable[tuple[U64, I64]], *, texts: int) -> tuple[U64, I64]:
+    """Join CSR parts (values, counts per text) covering ``texts`` texts, as they come.
+
+    Each part is copied into one output array and can be freed at once, instead of all
+    of them being held until a final ``np.concatenate``: the peak is lower and the heap
+    does not grow by every part. The output is sized from the values per text seen so
+    far (with an eighth to spare) and grown the same way when a part does not fit.
+    """
+    counts = np.empty(texts, dtype=np.int64)
+    values = _NO_SHINGLES
+    used = done = 0
+    for part_values, part_counts in parts:
+        needed = used + len(part_values)
+        if needed > len(values):
+            estimate = needed * texts // max(done + len(part_counts), 1)
+            grown = np.empty(max(needed, estimate + estimate // 8), dtype=np.uint64)
+            grown[:used] = values[:used]
+            values = grown
+        values[used:needed] = part_values
+        counts[done : done + len(part_counts)] = part_counts
+        used, done = needed, done + len(part_counts)
+    if done != texts:
+        raise ValueError(f"the parts cover {done} texts, expected {texts}")
+    return values[:used], counts
 
 
 def find_clusters(
