@@ -72,3 +72,13 @@ def test_json_is_identical_across_processes_with_different_hash_seeds(tmp_path: 
         outputs.append(completed.stdout)
     assert outputs[0] == outputs[1]
     assert b'"similarity"' in outputs[0]
+
+
+def test_json_is_identical_whatever_files_are_fingerprinted_together(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_corpus(tmp_path, ["a.txt", "sub/b.txt", "sub/c.txt", "d.txt"])
+    reference = json_output(tmp_path, [".", "--no-cache"], capsys)
+    monkeypatch.setattr("dedupe.scan.BATCH_SIZE", 1)  # a file or two at a time
+    monkeypatch.setattr("dedupe.scan.available_cores", lambda: 1)
+    assert json_output(tmp_path, [".", "--no-cache"], capsys) == reference

@@ -20,6 +20,7 @@ from dedupe.api import attach_keys
 from dedupe.cache import FingerprintCache
 from dedupe.cluster import Cluster
 from dedupe.corpus import Paragraph, Span, decode_text, read_bytes, split_paragraphs
+from dedupe.parallel import available_cores
 from dedupe.pipeline import BATCH_SIZE, Fingerprints, cluster_fingerprints, fingerprint
 from dedupe.settings import Settings
 
@@ -99,14 +100,15 @@ def scan_files(
 def _fingerprint_files(
     files: Sequence[_File], settings: Settings, *, on_progress: Callable[[int], None]
 ) -> dict[bytes, Fingerprints]:
-    """Fingerprints per content hash, computed in batches of about ``BATCH_SIZE`` texts."""
+    """Fingerprints per content hash, computed a ``BATCH_SIZE`` of texts per core at a time."""
     result: dict[bytes, Fingerprints] = {}
     batch: list[_File] = []
     size = 0
+    texts_at_once = BATCH_SIZE * available_cores()  # one batch for each thread
     for number, file in enumerate(files, start=1):
         batch.append(file)
         size += len(file.paragraphs)
-        if size >= BATCH_SIZE or number == len(files):
+        if size >= texts_at_once or number == len(files):
             texts = [paragraph.text for part in batch for paragraph in part.paragraphs]
             whole = fingerprint(texts, settings)
             low = 0
@@ -125,12 +127,13 @@ def _take(fingerprints: Fingerprints, which: slice | npt.NDArray[np.bool_]) -> F
 
 
 def _concatenate(parts: Sequence[Fingerprints], settings: Settings) -> Fingerprints:
-    """The fingerprints of several files, one after the other."""
+    """The fingerprints of several files, one after the other (band keys band-major)."""
     if not parts:
         return fingerprint([], settings)
+    texts = sum(len(one.token_counts) for one in parts)
+    band_keys = np.empty((settings.band_shape[0], texts), dtype=np.uint64).T
     return Fingerprints(
-        *(
-            np.concatenate([getattr(one, part.name) for one in parts])
-            for part in fields(Fingerprints)
-        )
+        np.concatenate([one.content for one in parts]),
+        np.concatenate([one.token_counts for one in parts]),
+        np.concatenate([one.band_keys for one in parts], out=band_keys),
     )
