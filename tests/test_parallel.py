@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -18,7 +19,15 @@ from dedupe.settings import Settings
 from dedupe.verify import jaccard_pairs
 
 
-def test_map_in_threads_keeps_the_order_and_uses_several_threads() -> None:
+def in_order_as_list(function: Callable[[int], int], items: range, *, workers: int) -> list[int]:
+    """``iterate_in_threads`` consumed into a list."""
+    return list(iterate_in_threads(function, items, workers=workers))
+
+
+@pytest.mark.parametrize("run", [map_in_threads, in_order_as_list])
+def test_results_keep_the_order_while_several_threads_run(
+    run: Callable[..., list[int]],
+) -> None:
     seen: set[int] = set()
     barrier = threading.Barrier(3, timeout=10)
 
@@ -28,25 +37,9 @@ def test_map_in_threads_keeps_the_order_and_uses_several_threads() -> None:
             barrier.wait()  # only passes when three items run at the same time
         return item * item
 
-    assert map_in_threads(work, range(8), workers=3) == [item * item for item in range(8)]
+    assert run(work, range(8), workers=3) == [item * item for item in range(8)]
     assert len(seen) == 3
-
-
-def test_iterate_in_threads_yields_in_order_while_several_threads_run() -> None:
-    seen: set[int] = set()
-    barrier = threading.Barrier(2, timeout=10)
-
-    def work(item: int) -> int:
-        seen.add(threading.get_ident())
-        if item < 2:
-            barrier.wait()
-        return -item
-
-    results = iterate_in_threads(work, range(6), workers=2)
-    assert next(results) == 0
-    assert list(results) == [-1, -2, -3, -4, -5]
-    assert len(seen) == 2
-    assert list(iterate_in_threads(work, [5, 4], workers=1)) == [-5, -4]
+    assert run(work, range(3, 6), workers=1) == [9, 16, 25]
 
 
 def test_none_means_every_available_core() -> None:
