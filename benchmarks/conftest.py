@@ -9,11 +9,9 @@ import pytest
 
 from benchmarks.peers import settings
 from benchmarks.workload import build_workload
-from dedupe import lsh, minhash, pipeline
+from dedupe import lsh, pipeline
 from dedupe.hashing import I64, U32, U64
 from dedupe.settings import Settings
-from dedupe.shingle import ngram_hashes
-from dedupe.tokens import token_hashes
 
 SIZES = (10_000, 100_000)
 
@@ -45,28 +43,22 @@ def rounds(size: int) -> int:
 def inputs(request: pytest.FixtureRequest) -> Inputs:
     texts = build_workload(request.param).texts
     chosen = settings()
-    bands, rows = chosen.band_shape
-    tokens, token_counts = token_hashes(texts)
-    shingles, shingle_counts = ngram_hashes(tokens, token_counts, ngram=chosen.ngram)
-    signatures = minhash.signatures(
-        shingles, shingle_counts, num_perm=chosen.num_perm, seed=chosen.seed
-    )
-    keys = lsh.band_keys(signatures, bands=bands, rows=rows)
+    stages = pipeline.batch_stages(texts, chosen)  # every stage's input, made once
     fingerprints = pipeline.fingerprint(texts, chosen)
     groups = pipeline.group_identical(fingerprints)
     candidates = lsh.candidate_pairs(fingerprints.band_keys[groups.representatives])
     sets = pipeline.ShingleSets(texts, groups, candidates.ravel(), ngram=chosen.ngram)
     edges = candidates[sets.jaccard(candidates) >= chosen.threshold]
-    assert np.array_equal(keys, fingerprints.band_keys)
+    assert np.array_equal(stages.band_keys, fingerprints.band_keys)
     return Inputs(
         texts,
         chosen,
-        tokens,
-        token_counts,
-        shingles,
-        shingle_counts,
-        signatures,
-        keys,
+        stages.tokens,
+        stages.token_counts,
+        stages.shingles,
+        stages.shingle_counts,
+        stages.signatures,
+        stages.band_keys,
         groups,
         candidates,
         sets,

@@ -27,6 +27,7 @@ from dedupe import lsh, minhash
 from dedupe.cluster import connected_components
 from dedupe.hashing import (
     I64,
+    U32,
     U64,
     fmix64,
     gather_segments,
@@ -117,6 +118,26 @@ def fingerprint_with_shingles(
     texts: Sequence[str], settings: Settings
 ) -> tuple[Fingerprints, U64, I64]:
     """``fingerprint_batch`` plus the texts' shingle hashes in CSR form (with repeats)."""
+    stages = batch_stages(texts, settings)
+    counts = stages.token_counts
+    fingerprints = Fingerprints(content_hashes(stages.tokens, counts), counts, stages.band_keys)
+    return fingerprints, stages.shingles, stages.shingle_counts
+
+
+@dataclass(frozen=True, slots=True)
+class BatchStages:
+    """Every intermediate array of fingerprinting one batch, stage by stage."""
+
+    tokens: U64  # flat token hashes
+    token_counts: I64
+    shingles: U64  # flat shingle hashes, with repeats
+    shingle_counts: I64
+    signatures: U32  # (texts, num_perm)
+    band_keys: U64  # (texts, bands)
+
+
+def batch_stages(texts: Sequence[str], settings: Settings) -> BatchStages:
+    """Run the fingerprint stages on one batch and keep what each stage made."""
     bands, rows = settings.band_shape
     tokens, counts = token_hashes(texts)
     shingles, shingle_counts = ngram_hashes(tokens, counts, ngram=settings.ngram)
@@ -124,7 +145,7 @@ def fingerprint_with_shingles(
         shingles, shingle_counts, num_perm=settings.num_perm, seed=settings.seed
     )
     keys = lsh.band_keys(signatures, bands=bands, rows=rows)
-    return Fingerprints(content_hashes(tokens, counts), counts, keys), shingles, shingle_counts
+    return BatchStages(tokens, counts, shingles, shingle_counts, signatures, keys)
 
 
 def content_hashes(tokens: U64, counts: I64) -> U64:
