@@ -9,9 +9,12 @@ import pytest
 
 from benchmarks.peers import settings
 from benchmarks.workload import build_workload
-from dedupe import lsh, pipeline
+from dedupe.candidates import candidate_pairs
+from dedupe.fingerprint import fingerprint, fingerprint_batch
+from dedupe.grouping import Groups, group_identical
 from dedupe.hashing import I64, U32, U64
 from dedupe.settings import Settings
+from dedupe.shinglesets import CorpusVerifier
 
 SIZES = (10_000, 100_000)
 
@@ -28,9 +31,9 @@ class Inputs:
     shingle_counts: I64
     signatures: U32
     band_keys: U64
-    groups: pipeline.Groups
+    groups: Groups
     candidates: I64
-    shingle_sets: pipeline.ShingleSets
+    verifier: CorpusVerifier
     edges: I64
 
 
@@ -43,11 +46,12 @@ def rounds(size: int) -> int:
 def inputs(request: pytest.FixtureRequest) -> Inputs:
     texts = build_workload(request.param).texts
     chosen = settings()
-    stages = pipeline.batch_stages(texts, chosen)  # every stage's input, made once
-    fingerprints = pipeline.fingerprint(texts, chosen)
-    groups = pipeline.group_identical(fingerprints)
-    candidates = lsh.candidate_pairs(fingerprints.band_keys[groups.representatives])
-    sets = pipeline.ShingleSets(texts, groups, candidates.ravel(), ngram=chosen.ngram)
+    stages = fingerprint_batch(texts, chosen)  # every stage's input, made once
+    fingerprints = fingerprint(texts, chosen)
+    groups = group_identical(fingerprints.content, fingerprints.token_counts, keep=chosen.keep)
+    keys = fingerprints.band_keys[groups.first]
+    candidates = candidate_pairs(keys.T, count=len(groups))
+    sets = CorpusVerifier(texts, groups.first, chosen.ngram)
     edges = candidates[sets.jaccard(candidates) >= chosen.threshold]
     assert np.array_equal(stages.band_keys, fingerprints.band_keys)
     return Inputs(

@@ -28,7 +28,6 @@ import numpy as np
 
 from benchmarks.workload import NGRAM, NUM_PERM, THRESHOLD
 from dedupe import lsh
-from dedupe.cluster import connected_components
 from dedupe.hashing import I64
 from dedupe.settings import Settings
 
@@ -53,49 +52,51 @@ def settings() -> Settings:
 
 
 def run_dedupe(texts: list[str]) -> tuple[Stages, I64]:
-    """``dedupe`` stage by stage, batch by batch, exactly as ``pipeline.find_clusters``."""
-    from dedupe import minhash, pipeline
+    """``dedupe`` stage by stage, exactly as ``chain.find_clusters`` on one thread.
+
+    Returns ``(member, representative)`` position pairs of every cluster.
+    """
+    from dedupe import minhash
+    from dedupe.assign import assign
+    from dedupe.candidates import candidate_pairs
+    from dedupe.chain import expand
+    from dedupe.fingerprint import BATCH_SIZE, Fingerprints, concatenate, content_hashes
+    from dedupe.grouping import group_identical
     from dedupe.shingle import ngram_hashes
+    from dedupe.shinglesets import CorpusVerifier
     from dedupe.tokens import token_hashes
 
     chosen = settings()
     bands, rows = chosen.band_shape
     stages: Stages = {}
     parts = []
-    for low in range(0, len(texts), pipeline.BATCH_SIZE):
-        batch = texts[low : low + pipeline.BATCH_SIZE]
+    for low in range(0, len(texts), BATCH_SIZE):
+        batch = texts[low : low + BATCH_SIZE]
         with timed(stages, "tokens+shingles"):
             tokens, counts = token_hashes(batch)
             shingles, shingle_counts = ngram_hashes(tokens, counts, ngram=chosen.ngram)
-            content = pipeline.content_hashes(tokens, counts)
+            content = content_hashes(tokens, counts)
         with timed(stages, "signatures"):
             signatures = minhash.signatures(
                 shingles, shingle_counts, num_perm=chosen.num_perm, seed=chosen.seed
             )
         with timed(stages, "lsh"):
             keys = lsh.band_keys(signatures, bands=bands, rows=rows)
-        parts.append(pipeline.Fingerprints(content, counts, keys))
-    fingerprints = pipeline.Fingerprints(
-        np.concatenate([part.content for part in parts]),
-        np.concatenate([part.token_counts for part in parts]),
-        np.concatenate([part.band_keys for part in parts]),
-    )
+        parts.append(Fingerprints(content, counts, keys))
+    fingerprints = concatenate(parts, bands=bands)
     with timed(stages, "lsh"):
-        groups = pipeline.group_identical(fingerprints)
-        candidates = lsh.candidate_pairs(fingerprints.band_keys[groups.representatives])
+        groups = group_identical(fingerprints.content, fingerprints.token_counts, keep=chosen.keep)
+        columns = (fingerprints.band_keys[groups.first, band] for band in range(bands))
+        candidates = candidate_pairs(columns, count=len(groups))
     with timed(stages, "verify"):
-        sets = pipeline.ShingleSets(texts, groups, candidates.ravel(), ngram=chosen.ngram)
-        edges = candidates[sets.jaccard(candidates) >= chosen.threshold]
+        similarities = CorpusVerifier(texts, groups.first, chosen.ngram).jaccard(candidates)
+        near = similarities >= chosen.threshold
     with timed(stages, "cluster"):
-        labels = connected_components(len(groups.representatives), edges)
-        pipeline._expand(groups, labels, sets)
-    representatives = groups.representatives
-    found = representatives[edges]
-    # Identical texts are joined to their group's first occurrence.
-    duplicates = np.flatnonzero(groups.group_of >= 0)
-    first = representatives[groups.group_of[duplicates]]
-    same = np.stack((first, duplicates), axis=1)[first != duplicates]
-    return stages, np.concatenate((found, same)).astype(np.int64)
+        found = expand(groups, assign(len(groups), candidates[near], similarities[near]))
+    sizes = np.diff(found.offsets)
+    leaders = np.repeat(found.members[found.offsets[:-1]], sizes)
+    pairs = np.stack((found.members, leaders), axis=1)
+    return stages, pairs[pairs[:, 0] != pairs[:, 1]].astype(np.int64)
 
 
 def end_to_end_dedupe(texts: list[str]) -> I64:
@@ -196,7 +197,7 @@ def recall(count: int, found: I64, truth: I64) -> float:
     """Share of the true pairs whose two texts end up in the same cluster."""
     if len(truth) == 0:
         return 1.0
-    labels = connected_components(count, found)
+    labels = np.array(_union_find(count, found))
     return float(np.mean(labels[truth[:, 0]] == labels[truth[:, 1]]))
 
 

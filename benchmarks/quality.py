@@ -36,7 +36,6 @@ import numpy.typing as npt
 
 import dedupe
 from benchmarks import edits, realtext
-from dedupe.cluster import connected_components
 from dedupe.hashing import I64
 from dedupe.settings import DEFAULT_NGRAM, DEFAULT_NUM_PERM, DEFAULT_THRESHOLD
 from dedupe.shingle import shingle_many, unique_per_text
@@ -232,7 +231,16 @@ def similar_pairs(texts: Sequence[str], *, ngram: int, threshold: float) -> tupl
 
 def labels_from_pairs(count: int, pairs: I64) -> Labels:
     """Cluster labels: connected components of ``pairs`` over ``count`` texts."""
-    return connected_components(count, pairs.reshape(-1, 2).astype(np.int64))
+    import scipy.sparse
+    import scipy.sparse.csgraph
+
+    edges = pairs.reshape(-1, 2).astype(np.int64)
+    graph = scipy.sparse.coo_matrix(
+        (np.ones(len(edges), dtype=np.int8), (edges[:, 0], edges[:, 1])), shape=(count, count)
+    )
+    _, labels = scipy.sparse.csgraph.connected_components(graph, directed=False)
+    result: Labels = np.asarray(labels, dtype=np.int64)
+    return result
 
 
 def labels_from_clusters(count: int, clusters: Sequence[dedupe.Cluster[int]]) -> Labels:

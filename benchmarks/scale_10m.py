@@ -12,7 +12,7 @@ the corpus is the same on every run of an installation and never held in memory 
 one paragraph in ten is a copy of an earlier one: half exact (up to case), half with one
 word replaced. ``--engine disk`` streams the texts through
 ``dedupe.ondisk.find_clusters_on_disk``; ``--engine memory`` builds the list of texts and
-calls ``dedupe.pipeline.find_clusters``, for comparison; ``--engine stream`` counts what
+calls ``dedupe.chain.find_clusters``, for comparison; ``--engine stream`` counts what
 ``dedupe.deduplicate`` yields. Peak memory includes the setup (the sentence pool), which
 is printed on its own.
 """
@@ -31,9 +31,10 @@ import numpy as np
 import dedupe
 from benchmarks.realtext import sentence_pool
 from dedupe import deduplicate
+from dedupe.chain import find_clusters
+from dedupe.cluster import PositionClusters
 from dedupe.hashing import U64, fmix64
 from dedupe.ondisk import find_clusters_on_disk
-from dedupe.pipeline import PositionClusters, find_clusters
 from dedupe.settings import DEFAULT_NGRAM, DEFAULT_THRESHOLD, Settings
 
 SENTENCES_PER_PARAGRAPH = 4

@@ -14,8 +14,10 @@ from pytest_benchmark.fixture import BenchmarkFixture
 
 import dedupe
 from benchmarks.conftest import Inputs, rounds
-from dedupe import lsh, minhash, pipeline
-from dedupe.cluster import connected_components
+from dedupe import lsh, minhash
+from dedupe.assign import assign
+from dedupe.candidates import candidate_pairs
+from dedupe.fingerprint import fingerprint
 from dedupe.shingle import ngram_hashes, unique_per_text
 from dedupe.tokens import token_hashes
 
@@ -63,8 +65,8 @@ def test_band_keys(benchmark: BenchmarkFixture, inputs: Inputs) -> None:
 
 
 def test_candidate_pairs(benchmark: BenchmarkFixture, inputs: Inputs) -> None:
-    keys = inputs.band_keys[inputs.groups.representatives]
-    pairs = run(benchmark, inputs, lambda: lsh.candidate_pairs(keys))
+    keys = inputs.band_keys[inputs.groups.first]
+    pairs = run(benchmark, inputs, lambda: candidate_pairs(keys.T, count=len(keys)))
     assert len(pairs) >= len(inputs.edges) > 0
 
 
@@ -76,20 +78,19 @@ def test_unique_shingle_sets(benchmark: BenchmarkFixture, inputs: Inputs) -> Non
 
 
 def test_verify(benchmark: BenchmarkFixture, inputs: Inputs) -> None:
-    similarities = run(benchmark, inputs, lambda: inputs.shingle_sets.jaccard(inputs.candidates))
+    similarities = run(benchmark, inputs, lambda: inputs.verifier.jaccard(inputs.candidates))
     assert int((similarities >= inputs.settings.threshold).sum()) == len(inputs.edges)
 
 
 def test_cluster(benchmark: BenchmarkFixture, inputs: Inputs) -> None:
-    count = len(inputs.groups.representatives)
-    labels = run(benchmark, inputs, lambda: connected_components(count, inputs.edges))
-    assert (labels[inputs.edges[:, 0]] == labels[inputs.edges[:, 1]]).all()
+    count = len(inputs.groups)
+    similarities = np.ones(len(inputs.edges))
+    found = run(benchmark, inputs, lambda: assign(count, inputs.edges, similarities))
+    assert (found.representative[inputs.edges[:, 1]] <= inputs.edges[:, 1]).all()
 
 
 def test_fingerprint(benchmark: BenchmarkFixture, inputs: Inputs) -> None:
-    fingerprints = run(
-        benchmark, inputs, lambda: pipeline.fingerprint(inputs.texts, inputs.settings)
-    )
+    fingerprints = run(benchmark, inputs, lambda: fingerprint(inputs.texts, inputs.settings))
     assert (fingerprints.band_keys == inputs.band_keys).all()
 
 

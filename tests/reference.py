@@ -1,16 +1,21 @@
-"""Slow, obviously correct reference implementations of the vectorized kernels.
+"""Slow, obviously correct reference implementations: of the kernels, and of what a cluster is.
 
 Plain Python loops over Python ints, one text, token, shingle or pair at a time, written
 from the definitions in the kernels' docstrings. ``tests/test_fast_paths.py`` checks that
-the fast paths agree with them bit for bit. Fixed parameters (position multipliers, the
-permutations) are taken from the modules: they are data, not the algorithm under test.
+the fast paths agree with them bit for bit; ``tests/test_engines.py`` checks that every
+engine's clusters equal ``clusters`` below. Fixed parameters (position multipliers, the
+permutations, the bucket head) are taken from the modules: they are data, not the
+algorithm under test.
 """
 
 from __future__ import annotations
 
-from dedupe import lsh, minhash, shingle
+from collections.abc import Set as AbstractSet
+
+from dedupe import candidates, lsh, minhash, shingle
 from dedupe.hashing import MASK32, MASK64, odd_constants
 from dedupe.normalize import normalize
+from dedupe.settings import Settings
 
 _LENGTH_MULTIPLIER = 0x9E3779B97F4A7C15
 
@@ -86,38 +91,86 @@ def band_keys(signature: list[int], *, bands: int, rows: int) -> list[int]:
     return keys
 
 
-def candidate_pairs(keys: list[list[int]]) -> list[tuple[int, int]]:
-    """Per band, bucket texts by key in a dict; star edges from each bucket's smallest."""
+def candidate_pairs(keys: list[list[int]], *, head: int) -> list[tuple[int, int]]:
+    """Per band, bucket texts (in priority order) by key in a dict; each text pairs with the
+    texts before it among the first ``head`` of its bucket."""
     pairs: set[tuple[int, int]] = set()
     for band in range(len(keys[0]) if keys else 0):
         buckets: dict[int, list[int]] = {}
         for text, row in enumerate(keys):
             buckets.setdefault(row[band], []).append(text)
         for members in buckets.values():
-            pairs.update((members[0], other) for other in members[1:])
+            for rank, later in enumerate(members):
+                pairs.update((earlier, later) for earlier in members[: min(rank, head)])
     return sorted(pairs)
 
 
-def jaccard(first: set[int], second: set[int]) -> float:
+def clusters(texts: list[str], settings: Settings) -> list[list[tuple[int, float]]]:
+    """The clusters of ``texts`` as lists of ``(position, similarity)``, by definition.
+
+    1. Texts with the same tokens are one distinct text, at its first position; texts
+       without tokens are in no cluster.
+    2. Distinct texts are put in priority order: by position (``keep="first"``), or most
+       tokens first, ties by position (``keep="longest"``).
+    3. Candidates: ``candidate_pairs`` of the distinct texts' band keys.
+    4. In priority order, a distinct text joins the first representative it is a
+       candidate with and whose exact Jaccard similarity reaches the threshold; with
+       none, it becomes a representative.
+    5. A cluster is a representative and every text assigned to it, with its copies:
+       representative first, the others by position; clusters by the representative's
+       position; clusters of one text are dropped.
+    """
+    bands, rows = settings.band_shape
+    token_lists = [tokens(text) for text in texts]
+    first_of: dict[tuple[str, ...], int] = {}
+    for position, words in enumerate(token_lists):
+        if words:
+            first_of.setdefault(tuple(words), position)
+    firsts = list(first_of.values())
+    if settings.keep == "longest":
+        firsts.sort(key=lambda position: (-len(token_lists[position]), position))
+    hashes = [shingle_hashes(texts[position], ngram=settings.ngram) for position in firsts]
+    keys = [
+        band_keys(
+            signature(h, num_perm=settings.num_perm, seed=settings.seed), bands=bands, rows=rows
+        )
+        for h in hashes
+    ]
+    earlier_of: dict[int, set[int]] = {}
+    for earlier, later in candidate_pairs(keys, head=candidates.BUCKET_HEAD):
+        earlier_of.setdefault(later, set()).add(earlier)
+    sets = [set(h) for h in hashes]
+    leaders: list[int] = []
+    leader_of: list[tuple[int, float]] = []
+    for text in range(len(firsts)):
+        joined = None
+        for leader in leaders:
+            if leader in earlier_of.get(text, set()):
+                similarity = jaccard(sets[leader], sets[text])
+                if similarity >= settings.threshold:
+                    joined = (leader, similarity)
+                    break
+        if joined is None:
+            leaders.append(text)
+            joined = (text, 1.0)
+        leader_of.append(joined)
+    distinct_of = {position: rank for rank, position in enumerate(firsts)}
+    members: dict[int, list[tuple[int, float]]] = {}
+    for position, words in enumerate(token_lists):
+        if words:
+            text = distinct_of[first_of[tuple(words)]]
+            leader, similarity = leader_of[text]
+            members.setdefault(leader, []).append((position, 1.0 if text == leader else similarity))
+    result = []
+    for leader, found in members.items():
+        head = firsts[leader]
+        ordered = sorted(found, key=lambda member: (member[0] != head, member[0]))
+        if len(ordered) >= 2:
+            result.append(ordered)
+    return sorted(result, key=lambda cluster: cluster[0][0])
+
+
+def jaccard(first: AbstractSet[int], second: AbstractSet[int]) -> float:
     """Exact Jaccard similarity; two empty sets have similarity 0."""
     union = len(first | second)
     return len(first & second) / union if union else 0.0
-
-
-def components(node_count: int, edges: list[tuple[int, int]]) -> list[int]:
-    """Each node's component, named by its smallest node, by repeated relabelling."""
-    labels = list(range(node_count))
-    changed = True
-    while changed:
-        changed = False
-        for left, right in edges:
-            low = min(labels[left], labels[right])
-            for node in (left, right):
-                if labels[node] != low:
-                    labels[node] = low
-                    changed = True
-        for node in range(node_count):
-            if labels[labels[node]] != labels[node]:
-                labels[node] = labels[labels[node]]
-                changed = True
-    return labels

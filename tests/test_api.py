@@ -171,7 +171,9 @@ def test_empty_input_gives_no_clusters() -> None:
 def test_a_misspelt_option_is_a_type_error_naming_it_and_the_options(
     call: Callable[[], object],
 ) -> None:
-    with pytest.raises(TypeError, match="unknown option 'thresold'; the options are bands, ngram"):
+    with pytest.raises(
+        TypeError, match="unknown option 'thresold'; the options are bands, keep, ngram"
+    ):
         call()
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from dedupe.cache import CACHE_FILE_NAME, FingerprintCache
 from dedupe.cli import main
-from dedupe.pipeline import Fingerprints, fingerprint
+from dedupe.fingerprint import Fingerprints, fingerprint
 from dedupe.settings import DEFAULT_NGRAM, Settings
 
 TEXTS = ["the quick brown fox jumps over the lazy dog", "", "a b c d e f g h"]

@@ -6,10 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from dedupe.corpus import UNWRAPPED_LINE_LENGTH, Span, find_files, load_corpus, split_paragraphs
+from dedupe.corpus import UNWRAPPED_LINE_LENGTH, Span, find_files, split_paragraphs
 from dedupe.errors import CorpusError
+from dedupe.scan import Scan, scan_files
+from dedupe.settings import Settings
 
 LONG = "word " * (UNWRAPPED_LINE_LENGTH // 5 + 5)
+
+
+def load_corpus(paths: list[Path], *, encoding: str = "utf-8") -> Scan:
+    """Find, read and split the files under ``paths`` as ``find_duplicates_in_files`` does."""
+    return scan_files(find_files(paths), settings=Settings(), encoding=encoding)
 
 
 def spans(text: str) -> list[tuple[int, int]]:

@@ -15,11 +15,8 @@ import pytest
 from distributed import Client
 
 import dedupe
-from dedupe import dask_engine
-from dedupe.api import attach_keys
 from dedupe.cluster import Cluster
 from dedupe.datasets import TextFiles
-from dedupe.settings import Settings
 from tests.dask_cluster import local_client
 
 CORPUS_SIZE = 20_000
@@ -85,15 +82,6 @@ def test_same_clusters_as_local_engine(
     assert found == local_clusters
 
 
-def test_distributed_components_give_the_same_clusters(
-    dask_client: Client, corpus: list[str], local_clusters: list[Cluster[int]]
-) -> None:
-    table = dask_engine.cluster_texts(
-        corpus, Settings(), client=dask_client, partitions=3, client_edge_limit=0
-    )
-    assert attach_keys(range(len(corpus)), table.position_clusters()) == local_clusters
-
-
 def test_order_of_input_does_not_change_clusters(dask_client: Client, corpus: list[str]) -> None:
     sample = corpus[:3_000]
     order = np.random.default_rng(5).permutation(len(sample)).tolist()
@@ -123,7 +111,12 @@ def test_empty_and_tiny_inputs(dask_client: Client) -> None:
 
 def expected_frame(clusters: list[Cluster[int]]) -> pandas.DataFrame:
     rows = [
-        (member.key, cluster.first.key, member.similarity, member.key == cluster.first.key)
+        (
+            member.key,
+            cluster.representative.key,
+            member.similarity,
+            member.key == cluster.representative.key,
+        )
         for cluster in clusters
         for member in cluster
     ]

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe import lsh, minhash
-from dedupe.cluster import connected_components
-from dedupe.hashing import segment_starts, sort_by_owner
+from dedupe.arrays import segment_starts
+from dedupe.candidates import candidate_pairs
 from dedupe.shingle import ngram_hashes, unique_per_text
 from dedupe.tokens import token_hashes
 from dedupe.verify import jaccard_pairs
@@ -129,8 +129,11 @@ def test_band_keys_and_candidates_match_reference(batch: tuple[np.ndarray, int, 
         reference.band_keys(row, bands=bands, rows=rows) for row in signatures.tolist()
     ]
     assert keys.tolist() == expected_keys
-    pairs = lsh.candidate_pairs(keys)
-    assert [tuple(pair) for pair in pairs.tolist()] == reference.candidate_pairs(expected_keys)
+    columns = (keys[:, band] for band in range(bands))
+    pairs = candidate_pairs(columns, count=len(keys), head=3)
+    assert [tuple(pair) for pair in pairs.tolist()] == reference.candidate_pairs(
+        expected_keys, head=3
+    )
 
 
 @given(
@@ -167,32 +170,3 @@ def test_jaccard_pairs_of_wide_hashes_match_reference(
     with pytest.MonkeyPatch.context() as patch:  # a chunk per pair or two
         patch.setattr("dedupe.verify._CHUNK_ELEMENTS", 8)
         assert jaccard_pairs(flat, counts, array).tolist() == expected
-
-
-# Band keys that differ only in the low bits the packed sort drops, and full-width ones.
-NEAR_KEYS = st.integers(0, 127).map(lambda low: (5 << 40) | low) | st.integers(0, 2**64 - 1)
-
-
-@given(st.lists(st.lists(NEAR_KEYS, min_size=2, max_size=2), min_size=1, max_size=60))
-def test_candidate_pairs_of_keys_sharing_top_bits_match_reference(rows: list[list[int]]) -> None:
-    pairs = lsh.candidate_pairs(np.array(rows, dtype=np.uint64))
-    assert [tuple(pair) for pair in pairs.tolist()] == reference.candidate_pairs(rows)
-
-
-@given(st.integers(1, 30), st.data())
-def test_connected_components_match_reference(nodes: int, data: st.DataObject) -> None:
-    index = st.integers(0, nodes - 1)
-    edges = data.draw(st.lists(st.tuples(index, index), max_size=40))
-    labels = connected_components(nodes, np.array(edges, dtype=np.int64).reshape(-1, 2))
-    assert labels.tolist() == reference.components(nodes, edges)
-
-
-@given(
-    st.lists(st.tuples(st.integers(0, 9), st.integers(0, 2**64 - 1)), max_size=60),
-)
-def test_sort_by_owner_matches_lexsort(items: list[tuple[int, int]]) -> None:
-    owners = np.array([owner for owner, _ in items], dtype=np.int64)
-    values = np.array([value % 7 if owner % 2 else value for owner, value in items], np.uint64)
-    sorted_values, sorted_owners = sort_by_owner(values, owners)
-    expected = sorted(zip(owners.tolist(), values.tolist(), strict=True))
-    assert list(zip(sorted_owners.tolist(), sorted_values.tolist(), strict=True)) == expected

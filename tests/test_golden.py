@@ -54,8 +54,8 @@ def test_near_copy_similarity_is_exact_and_identical_lines_score_one(
     seed_clusters: list[dedupe.Cluster[dedupe.Span]],
 ) -> None:
     triple = next(cluster for cluster in seed_clusters if len(cluster) == 3)
-    assert triple.first.key.start_line == 15
-    assert triple.first.similarity == 1.0
+    assert triple.representative.key.start_line == 15
+    assert triple.representative.similarity == 1.0
     near = [member.similarity for member in triple.members[1:]]
     assert near[0] == near[1]
     assert 0.8 <= near[0] < 1.0

@@ -1,4 +1,4 @@
-"""Bands and rows from the threshold, and candidate pairs from band keys."""
+"""Bands and rows from the threshold, and band keys from signatures."""
 
 from __future__ import annotations
 
@@ -32,13 +32,6 @@ def test_too_few_permutations_fall_back_to_one_row_per_band() -> None:
     assert lsh.optimal_bands_rows(threshold=0.3, num_perm=2) == (2, 1)
 
 
-def test_candidate_pairs_are_star_edges_from_each_buckets_smallest_member() -> None:
-    keys = np.array([[5, 1], [7, 1], [5, 2], [5, 3], [7, 2]], dtype=np.uint64)
-    pairs = lsh.candidate_pairs(keys)
-    # band 0: {0, 2, 3} and {1, 4}; band 1: {0, 1} and {2, 4}
-    assert pairs.tolist() == [[0, 1], [0, 2], [0, 3], [1, 4], [2, 4]]
-
-
 def test_band_keys_agree_exactly_when_the_band_agrees() -> None:
     rng = np.random.default_rng(1)
     signatures = rng.integers(0, 2**32, size=(3, 12), dtype=np.uint64).astype(np.uint32)
@@ -50,19 +43,3 @@ def test_band_keys_agree_exactly_when_the_band_agrees() -> None:
     # The same rows in a different band give a different key (bands never mix).
     signatures[2, 0:4] = signatures[0, 4:8]
     assert lsh.band_keys(signatures, bands=3, rows=4)[2, 0] != keys[0, 1]
-
-
-def test_keys_differing_only_in_low_bits_are_still_separate_buckets() -> None:
-    """Buckets are equal keys, not keys that are merely close (8 and 9 share all high bits)."""
-    keys = np.array([[8], [9], [8], [9], [40]], dtype=np.uint64)
-    assert lsh.candidate_pairs(keys).tolist() == [[0, 2], [1, 3]]
-
-
-@given(keys=st.lists(st.integers(0, 40), min_size=0, max_size=60))
-def test_candidate_pairs_equal_dict_buckets(keys: list[int]) -> None:
-    buckets: dict[int, list[int]] = {}
-    for index, key in enumerate(keys):
-        buckets.setdefault(key, []).append(index)
-    expected = sorted((members[0], other) for members in buckets.values() for other in members[1:])
-    column = np.array(keys, dtype=np.uint64).reshape(-1, 1)
-    assert lsh.candidate_pairs(column).tolist() == [list(pair) for pair in expected]

@@ -1,27 +1,14 @@
-"""The out-of-core pipeline gives find_clusters' results; its pieces equal the in-memory ones."""
+"""The out-of-core chain gives find_clusters' results and cleans up after itself."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 
-from dedupe import lsh, pipeline
+from dedupe.chain import find_clusters
 from dedupe.ondisk import TextFile, find_clusters_on_disk
-from dedupe.pipeline import (
-    BlockVerifier,
-    ShingleSets,
-    candidate_pairs_by_band,
-    find_clusters,
-    fingerprint,
-    group_identical,
-    verified_jaccard,
-)
 from dedupe.settings import Settings
 from tests.test_deduplicate import paragraph
 
@@ -67,34 +54,6 @@ def test_a_text_that_is_not_str_is_named(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-@given(
-    hnp.arrays(
-        np.uint64, st.tuples(st.integers(0, 40), st.integers(1, 4)), elements=st.integers(0, 3)
-    )
-)
-def test_candidates_one_band_at_a_time_equal_all_bands(keys: np.ndarray) -> None:
-    representatives = np.arange(len(keys), dtype=np.int64)[::2]
-    columns = (keys[:, band] for band in range(keys.shape[1]))
-    expected = lsh.candidate_pairs(keys[representatives])
-    np.testing.assert_array_equal(candidate_pairs_by_band(columns, representatives), expected)
-
-
-@pytest.mark.parametrize("chunk_texts", [1, 2, 7, 1000])
-def test_verification_in_chunks_equals_one_pass(chunk_texts: int) -> None:
-    texts = corpus()
-    settings = Settings(threshold=0.5)
-    fingerprints = fingerprint(texts, settings)
-    groups = group_identical(fingerprints)
-    candidates = lsh.candidate_pairs(fingerprints.band_keys[groups.representatives])
-    rng = np.random.default_rng(5)
-    unrelated = rng.integers(0, len(groups.representatives), size=(300, 2))
-    pairs = np.concatenate((candidates, unrelated))
-    whole = ShingleSets(texts, groups, pairs.ravel(), ngram=settings.ngram).jaccard(pairs)
-    chunked = verified_jaccard(texts, groups, pairs, ngram=settings.ngram, chunk_texts=chunk_texts)
-    np.testing.assert_array_equal(chunked, whole)
-    assert whole.max() > 0.5
-
-
 def test_text_file_gives_back_every_text(tmp_path: Path) -> None:
     texts = ["plain", "", "\u00e9t\u00e9 \u2014 caf\u00e9", "lone \ud800 surrogate", "\n\n"]
     text_file = TextFile(tmp_path / "texts")
@@ -105,30 +64,3 @@ def test_text_file_gives_back_every_text(tmp_path: Path) -> None:
     assert text_file[1:4] == texts[1:4]
     assert text_file[-1] == texts[-1]
     text_file.close()
-
-
-def test_block_verifier_answers_later_pairs_from_the_sets_it_built(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    texts = corpus()
-    settings = Settings(threshold=0.5)
-    groups = group_identical(fingerprint(texts, settings))
-    built: list[int] = []
-    original = pipeline.ShingleSets.__init__
-
-    def counting(self: pipeline.ShingleSets, *args: Any, **kwargs: Any) -> None:
-        original(self, *args, **kwargs)
-        built.append(len(self.ids))
-
-    monkeypatch.setattr(pipeline.ShingleSets, "__init__", counting)
-    everything = ShingleSets(texts, groups, np.arange(len(groups.representatives)), ngram=5)
-    built.clear()
-    verifier = BlockVerifier(texts, groups, ngram=settings.ngram)
-    first = np.array([[0, 1], [2, 3], [4, 5], [1, 5]])
-    later = np.array([[5, 0], [3, 4]])  # only texts the first call shingled
-    np.testing.assert_array_equal(verifier.jaccard(first), everything.jaccard(first))
-    np.testing.assert_array_equal(verifier.jaccard(later), everything.jaccard(later))
-    assert built == [6]
-    other = np.array([[0, 7]])  # text 7 is new: shingled afresh
-    np.testing.assert_array_equal(verifier.jaccard(other), everything.jaccard(other))
-    assert built == [6, 2]

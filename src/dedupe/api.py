@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
-from dedupe.cluster import Cluster, Member
-from dedupe.corpus import Span, load_corpus
+from dedupe.chain import find_clusters
+from dedupe.cluster import Cluster, attach_keys
+from dedupe.corpus import Span, find_files
 from dedupe.datasets import TextFiles
 from dedupe.parallel import resolve_workers
-from dedupe.pipeline import PositionClusters, find_clusters
-from dedupe.settings import Options, Settings, settings_from
+from dedupe.scan import scan_files
+from dedupe.settings import Options, settings_from
 
 if TYPE_CHECKING:
     import pandas
@@ -74,9 +74,13 @@ def find_duplicates(
     """Find clusters of near-duplicate texts.
 
     ``texts`` is a sequence or iterable of ``str`` (keys are positions) or a mapping
-    ``key -> str``. Returns the clusters with at least two members, ordered by their
-    first member; members are in input order and carry their key and exact Jaccard
-    similarity (of word ``ngram`` shingle sets) to the cluster's first member.
+    ``key -> str``. Returns the clusters with at least two members. A cluster's first
+    member is its representative; the others follow in input order, each with its key
+    and exact Jaccard similarity (of word ``ngram`` shingle sets) to the representative,
+    never below ``threshold``. Texts are assigned in priority order (``keep``: ``"first"``
+    for input order, ``"longest"`` for most tokens first): each joins the first
+    representative it is a verified near-duplicate of, else it becomes one. Clusters are
+    ordered by the input position of their representative.
 
     ``engine="dask"`` runs the same stages on a ``dask.distributed`` cluster (the
     ``paragraph-dedupe[dask]`` extra): ``client``, else the current default client, else
@@ -107,7 +111,7 @@ def find_duplicates(
 
         table = dask_engine.cluster_texts(values, settings, client=client, partitions=partitions)
         return attach_keys(keys, table.position_clusters())
-    return cluster_texts(keys, values, settings, workers=workers)
+    return attach_keys(keys, find_clusters(values, settings, workers=workers))
 
 
 def find_duplicates_in_files(
@@ -127,31 +131,9 @@ def find_duplicates_in_files(
     ``find_duplicates``.
     """
     settings = settings_from(options)
-    workers = resolve_workers(workers)
-    corpus = load_corpus(paths, include=include, exclude=exclude, encoding=encoding)
-    spans = [paragraph.span for paragraph in corpus.paragraphs]
-    texts = [paragraph.text for paragraph in corpus.paragraphs]
-    return cluster_texts(spans, texts, settings, workers=workers)
-
-
-def cluster_texts(
-    keys: Sequence[K], texts: Sequence[str], settings: Settings, *, workers: int | None = None
-) -> list[Cluster[K]]:
-    """Run the pipeline on validated texts and attach ``keys`` to the clusters."""
-    return attach_keys(keys, find_clusters(texts, settings, workers=workers))
-
-
-def attach_keys(keys: Sequence[K], found: PositionClusters) -> list[Cluster[K]]:
-    """Turn clusters of positions into ``Cluster``\\ s whose members carry ``keys``."""
-    members = found.members.tolist()
-    similarities = found.similarities.tolist()
-    offsets = found.offsets.tolist()
-    return [
-        Cluster(
-            tuple(Member(keys[members[index]], similarities[index]) for index in range(start, end))
-        )
-        for start, end in pairwise(offsets)
-    ]
+    files = find_files(paths, include=include, exclude=exclude)
+    scan = scan_files(files, settings=settings, encoding=encoding, workers=resolve_workers(workers))
+    return scan.clusters
 
 
 def _check_engine_options(

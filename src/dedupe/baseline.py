@@ -51,7 +51,7 @@ def entries_for(clusters: Sequence[Cluster[Span]], texts: Mapping[Span, str]) ->
     entries = {
         Entry(
             tuple(sorted(paragraph_key(texts[span]) for span in cluster.keys)),
-            _preview(texts[cluster.first.key]),
+            _preview(texts[cluster.representative.key]),
         )
         for cluster in clusters
     }

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dedupe.pipeline import Fingerprints
+from dedupe.fingerprint import Fingerprints
 from dedupe.settings import Settings
 
 CACHE_FILE_NAME = "fingerprints.sqlite3"
@@ -181,7 +181,7 @@ class FingerprintCache:
 def settings_key(settings: Settings, *, encoding: str) -> str:
     """What fingerprints depend on besides the file's bytes (the threshold only via bands)."""
     values = settings.as_dict()
-    del values["threshold"]
+    del values["threshold"], values["keep"]
     return json.dumps({**values, "encoding": encoding}, sort_keys=True)
 
 

@@ -30,6 +30,7 @@ from dedupe.config import Config, load_config
 from dedupe.corpus import Span, find_files, selected
 from dedupe.errors import DedupeError
 from dedupe.git import toplevel, tracked_files
+from dedupe.parallel import available_cores
 from dedupe.progress import Progress
 from dedupe.scan import Scan, scan_files
 from dedupe.settings import (
@@ -340,6 +341,7 @@ def _scan(run: _Run, files: list[tuple[Path, str]]) -> Scan:
             encoding=run.encoding,
             min_length=run.min_length,
             cache=cache,
+            workers=available_cores(),
             on_progress=progress.advance,
         )
     finally:
@@ -361,12 +363,12 @@ def _involving(clusters: list[Cluster[Span]], names: set[str]) -> list[Cluster[S
     """The findings that involve a file of ``names``: its members, or all if it leads."""
     kept: list[Cluster[Span]] = []
     for cluster in clusters:
-        if cluster.first.key.path in names:
+        if cluster.representative.key.path in names:
             kept.append(cluster)
             continue
         members = [member for member in cluster.members[1:] if member.key.path in names]
         if members:
-            kept.append(Cluster((cluster.first, *members)))
+            kept.append(Cluster((cluster.representative, *members)))
     return kept
 
 

@@ -1,24 +1,25 @@
-"""Clusters: connected components over verified pairs, and the public result types."""
+"""The result types: a ``Cluster`` is a representative and its verified near-duplicates."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Generic, TypeVar
 
-import numpy as np
-
 from dedupe.hashing import I64
+from dedupe.verify import F64
 
 K = TypeVar("K")
 
 
 @dataclass(frozen=True, slots=True)
 class Member(Generic[K]):
-    """One text of a cluster: its key and its exact Jaccard similarity to the first member.
+    """One text of a cluster: its key and its exact Jaccard similarity to the representative.
 
     The key is the text's position for a sequence input, its key for a mapping, and a
-    ``Span`` for files. Identical texts (after normalization) have similarity 1.0.
+    ``Span`` for files. Identical texts (after normalization) have similarity 1.0, and
+    so does the representative itself. The similarity is never below the threshold.
     """
 
     key: K
@@ -27,18 +28,18 @@ class Member(Generic[K]):
 
 @dataclass(frozen=True, slots=True)
 class Cluster(Generic[K]):
-    """Texts joined by verified near-duplicate pairs, in input order.
+    """A representative and the texts assigned to it.
 
-    Every member is linked to the others by a chain of pairs whose exact similarity is at
-    least the threshold; ``similarity`` is measured against the first member, so in a
-    chain (A~B, B~C) it can be lower than the threshold for C.
+    The first member is the representative, the text kept when deduplicating; the
+    others follow in input order, each with its exact similarity to the representative,
+    which is at least the threshold (see ``dedupe.assign`` for how texts are assigned).
     """
 
     members: tuple[Member[K], ...]
 
     @property
-    def first(self) -> Member[K]:
-        """The member that comes first in the input: the one to keep when deduplicating."""
+    def representative(self) -> Member[K]:
+        """The first member: the text to keep when deduplicating."""
         return self.members[0]
 
     @property
@@ -53,24 +54,27 @@ class Cluster(Generic[K]):
         return iter(self.members)
 
 
-def connected_components(node_count: int, edges: I64) -> I64:
-    """Label each node with the smallest node of its component (edges: ``(m, 2)`` array).
+@dataclass(frozen=True, slots=True)
+class PositionClusters:
+    """Clusters as positions: ``members[offsets[c]:offsets[c+1]]`` is cluster ``c``.
 
-    Vectorized hooking and pointer jumping: each round hooks both ends of every edge to
-    the smaller label, then shortcuts label chains until they are flat.
+    A cluster's first member is its representative; the others follow in input order.
+    Clusters are ordered by the input position of their representative.
     """
-    labels = np.arange(node_count, dtype=np.int64)
-    if len(edges) == 0:
-        return labels
-    left, right = edges[:, 0], edges[:, 1]
-    while True:
-        smaller = np.minimum(labels[left], labels[right])
-        np.minimum.at(labels, left, smaller)
-        np.minimum.at(labels, right, smaller)
-        while True:
-            jumped = labels[labels]
-            if np.array_equal(jumped, labels):
-                break
-            labels = jumped
-        if np.array_equal(labels[left], labels[right]):
-            return labels
+
+    members: I64
+    similarities: F64
+    offsets: I64
+
+
+def attach_keys(keys: Sequence[K], found: PositionClusters) -> list[Cluster[K]]:
+    """Turn clusters of positions into ``Cluster``\\ s whose members carry ``keys``."""
+    members = found.members.tolist()
+    similarities = found.similarities.tolist()
+    offsets = found.offsets.tolist()
+    return [
+        Cluster(
+            tuple(Member(keys[members[index]], similarities[index]) for index in range(start, end))
+        )
+        for start, end in pairwise(offsets)
+    ]

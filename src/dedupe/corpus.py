@@ -18,7 +18,7 @@ import errno
 import fnmatch
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from dedupe.errors import CorpusError
@@ -47,19 +47,6 @@ class Paragraph:
 
     text: str
     span: Span
-
-
-@dataclass(slots=True)
-class Corpus:
-    """The paragraphs of a set of files, in path order, and the files passed over."""
-
-    paragraphs: list[Paragraph] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    skipped_binary: list[str] = field(default_factory=list)
-
-    def texts_by_span(self) -> dict[Span, str]:
-        """The paragraphs as a ``Span -> text`` mapping, in corpus order."""
-        return {paragraph.span: paragraph.text for paragraph in self.paragraphs}
 
 
 def split_paragraphs(text: str, *, path: str) -> list[Paragraph]:
@@ -199,22 +186,3 @@ def _matches(names: tuple[str, ...], patterns: Sequence[str]) -> bool:
     """Whether any pattern matches any of the names or the last name's file name."""
     candidates = (*names, names[-1].rsplit("/", 1)[-1])
     return any(fnmatch.fnmatchcase(name, pattern) for name in candidates for pattern in patterns)
-
-
-def load_corpus(
-    paths: Iterable[str | os.PathLike[str]],
-    *,
-    include: Sequence[str] = (),
-    exclude: Sequence[str] = (),
-    encoding: str = "utf-8",
-) -> Corpus:
-    """Find, read and split the files under ``paths`` into one ``Corpus``."""
-    corpus = Corpus()
-    for path, display in find_files(paths, include=include, exclude=exclude):
-        text = read_text(path, display=display, encoding=encoding)
-        if text is None:
-            corpus.skipped_binary.append(display)
-            continue
-        corpus.files.append(display)
-        corpus.paragraphs.extend(split_paragraphs(text, path=display))
-    return corpus

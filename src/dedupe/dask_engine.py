@@ -1,29 +1,28 @@
-"""The pipeline on ``dask.distributed``: the local engine's stages, cut into tasks, same results.
+"""The stage chain on ``dask.distributed``: the local engine's stages, cut into tasks.
 
 Texts live in parts on the workers, each part a run of consecutive ids. Then:
 
-1. fingerprint each part with the local kernels (``pipeline.fingerprint_batch``).
-2. exchange band records ``(band, key, content hash, smallest id)`` by band key. Each
-   bucket (equal band and key) links its texts to its centre, the text with the smallest
-   128-bit content hash: that is the local engine's canonical order, so the candidate
-   pairs are exactly the local ones. A distinct text is named by the smallest id with its
-   content; every part holding the content sends its record to the bucket, so all buckets
-   agree on that id.
+1. fingerprint each part (``fingerprint_batch``).
+2. exchange band records ``(band, key, content hash, id, tokens)`` by band key. A
+   distinct text is named by its *priority key* (``grouping.priority_keys`` of the
+   smallest id holding its content): every part holding the content sends a record to
+   the bucket, so all buckets agree on it. Each part cuts its buckets with
+   ``bucket_pairs``, in priority order: the local engine's candidates exactly.
 3. exchange the candidate pairs by their first node to drop repeats, fetch the texts of
    each pair from the parts that hold them, and keep the pairs whose exact Jaccard
-   similarity reaches the threshold.
-4. connected components: on the client when the verified pairs fit under
-   ``client_edge_limit``, else with the distributed loop of ``dedupe.components``.
-5. exchange content hashes to group identical texts, and measure each member against its
-   cluster's first member (its smallest id) with exact Jaccard, as the local engine does.
+   similarity reaches the threshold, with that similarity.
+4. ``assign`` on the client, over the verified pairs (a few per clustered text).
+5. exchange content hashes to find the copies of each distinct text, which join its
+   cluster with similarity 1, as in the local engine.
 
-The client holds the verified pairs (step 4, when under the limit) and the final table
-of cluster members, never the texts or the fingerprints.
+The client holds the verified pairs and the final table of cluster members, never the
+texts or the fingerprints.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -31,25 +30,33 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dedupe.components import components_in_memory, distributed_components, split_edges, unique_rows
+from dedupe.arrays import run_starts
+from dedupe.assign import assign
+from dedupe.candidates import bucket_pairs
+from dedupe.cluster import PositionClusters
 from dedupe.datasets import TextFiles
 from dedupe.exchange import Tasks
+from dedupe.fingerprint import Fingerprints, fingerprint_batch
+from dedupe.grouping import position_mask, priority_keys
 from dedupe.hashing import I64, fmix64
-from dedupe.pipeline import Fingerprints, PositionClusters, fingerprint_batch
-from dedupe.settings import Settings
+from dedupe.settings import Keep, Settings
 from dedupe.shingle import shingle_many, unique_per_text
 from dedupe.verify import F64, jaccard_pairs
 
 if TYPE_CHECKING:
     from distributed import Client, Future
 
-CLIENT_EDGE_LIMIT = 20_000_000
-"""Verified pairs up to which components are computed on the client (16 bytes a pair)."""
-
 _BAND_RECORD = np.dtype(
-    [("band", "<i8"), ("key", "<u8"), ("c0", "<u8"), ("c1", "<u8"), ("rep", "<i8")]
+    [
+        ("band", "<i8"),
+        ("key", "<u8"),
+        ("c0", "<u8"),
+        ("c1", "<u8"),
+        ("id", "<i8"),
+        ("tokens", "<i8"),
+    ]
 )
-_CONTENT_RECORD = np.dtype([("c0", "<u8"), ("c1", "<u8"), ("id", "<i8")])
+_CONTENT_RECORD = np.dtype([("c0", "<u8"), ("c1", "<u8"), ("id", "<i8"), ("tokens", "<i8")])
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +77,7 @@ class PartFingerprints:
 
 @dataclass(frozen=True, slots=True)
 class MemberTable:
-    """Cluster members sorted by (cluster, id): the cluster is its smallest member id."""
+    """Cluster members: the cluster is its representative's id, which comes first in it."""
 
     ids: I64
     clusters: I64
@@ -78,9 +85,7 @@ class MemberTable:
 
     def position_clusters(self) -> PositionClusters:
         """The same clusters in the local engine's form (ids are input positions)."""
-        new_cluster = np.ones(len(self.ids), dtype=bool)
-        new_cluster[1:] = self.clusters[1:] != self.clusters[:-1]
-        offsets = np.append(np.flatnonzero(new_cluster), len(self.ids)).astype(np.int64)
+        offsets = np.append(np.flatnonzero(run_starts(self.clusters)), len(self.ids))
         return PositionClusters(self.ids, self.similarities, offsets)
 
 
@@ -90,7 +95,6 @@ def cluster_texts(
     *,
     client: Client | None,
     partitions: int | None,
-    client_edge_limit: int = CLIENT_EDGE_LIMIT,
 ) -> MemberTable:
     """Cluster in-memory texts, cut into ``partitions`` parts (default: one per worker thread)."""
     with _connected(client) as connected:
@@ -98,7 +102,7 @@ def cluster_texts(
         count = partitions or tasks.threads()
         bounds = np.linspace(0, len(texts), min(count, max(len(texts), 1)) + 1).astype(np.int64)
         chunks = [TextPart(low, list(texts[low:high])) for low, high in pairwise(bounds.tolist())]
-        return _cluster_parts(tasks, tasks.scatter(chunks), settings, client_edge_limit)
+        return _cluster_parts(tasks, tasks.scatter(chunks), settings, texts=len(texts))
 
 
 def cluster_files(
@@ -107,7 +111,6 @@ def cluster_files(
     *,
     client: Client | None,
     partitions: int | None,
-    client_edge_limit: int = CLIENT_EDGE_LIMIT,
 ) -> MemberTable:
     """Cluster the rows of Parquet or JSON Lines files (see ``TextFiles`` for the ids)."""
     import dask.dataframe as dd
@@ -136,7 +139,7 @@ def cluster_files(
             tasks.submit("texts", (index,), _text_part, part, int(starts[index]), source.column)
             for index, part in enumerate(series)
         ]
-        return _cluster_parts(tasks, parts, settings, client_edge_limit)
+        return _cluster_parts(tasks, parts, settings, texts=int(starts[-1]))
 
 
 @contextlib.contextmanager
@@ -158,7 +161,7 @@ def _connected(client: Client | None) -> Iterator[Client]:
 
 
 def _cluster_parts(
-    tasks: Tasks, parts: list[Future[Any]], settings: Settings, client_edge_limit: int
+    tasks: Tasks, parts: list[Future[Any]], settings: Settings, *, texts: int
 ) -> MemberTable:
     count = len(parts)
     if count == 0:
@@ -168,56 +171,43 @@ def _cluster_parts(
         tasks.submit("fingerprint", (index,), _fingerprint, part, settings)
         for index, part in enumerate(parts)
     ]
-    buckets = tasks.exchange("bands", fingerprints, _split_bands, _bucket_edges, outputs=count)
-    candidates = tasks.exchange("candidates", buckets, split_edges, unique_rows, outputs=count)
-    verified = _pair_tasks(
-        tasks, "verify", candidates, parts, settings, threshold=settings.threshold
-    )
-    duplicates = tasks.exchange(
-        "content", fingerprints, _split_contents, _duplicate_ids, outputs=count
-    )
+    in_buckets = functools.partial(_bucket_pairs, settings.keep, texts)
+    buckets = tasks.exchange("bands", fingerprints, _split_bands, in_buckets, outputs=count)
+    candidates = tasks.exchange("candidates", buckets, _split_pairs, _unique_pairs, outputs=count)
+    verified = _pair_tasks(tasks, "verify", candidates, parts, settings, texts=texts)
+    copies = tasks.exchange("content", fingerprints, _split_contents, _copies, outputs=count)
 
-    sizes = tasks.gather(
-        [tasks.submit("size", (i,), len, edges) for i, edges in enumerate(verified)]
-    )
-    if sum(sizes) <= client_edge_limit:
-        nodes, labels = components_in_memory(_concatenate_edges(tasks.gather(verified)))
-    else:
-        labelled = tasks.gather(distributed_components(tasks, verified, parts=count))
-        nodes = np.concatenate([part[0] for part in labelled])
-        labels = np.concatenate([part[1] for part in labelled])
-        order = np.argsort(nodes)
-        nodes, labels = nodes[order], labels[order]
-    gathered = tasks.gather(duplicates)
-    duplicate_ids = np.concatenate([ids for ids, _ in gathered])
-    duplicate_reps = np.concatenate([reps for _, reps in gathered])
+    gathered = tasks.gather(verified)
+    edges = np.concatenate([np.empty((0, 2), np.int64), *(pairs for pairs, _ in gathered)])
+    similarities = np.concatenate([np.empty(0), *(values for _, values in gathered)])
+    nodes = np.unique(edges)
+    assignment = assign(len(nodes), np.searchsorted(nodes, edges), similarities)
+    node_leader = nodes[assignment.representative]
 
-    ids, unique_at = np.unique(np.concatenate((nodes, duplicate_ids)), return_index=True)
-    reps = np.concatenate((nodes, duplicate_reps))[unique_at]
-    clusters = reps.copy()
+    copied = tasks.gather(copies)
+    copy_ids = np.concatenate([np.empty(0, np.int64), *(ids for ids, _, _ in copied)])
+    copy_firsts = np.concatenate([np.empty(0, np.int64), *(first for _, first, _ in copied)])
+    copy_tokens = np.concatenate([np.empty(0, np.int64), *(tokens for _, _, tokens in copied)])
+    copy_keys = priority_keys(copy_firsts, copy_tokens, keep=settings.keep, texts=texts)
+
+    mask = position_mask(texts)
+    distinct = np.concatenate((nodes, copy_keys))
+    ids, unique_at = np.unique(np.concatenate((nodes & mask, copy_ids)), return_index=True)
+    distinct = distinct[unique_at]
+    leader = distinct.copy()
+    similarity = np.ones(len(ids), dtype=np.float64)
     if len(nodes):
-        where = np.searchsorted(nodes, reps).clip(max=len(nodes) - 1)
-        in_graph = nodes[where] == reps
-        clusters[in_graph] = labels[where[in_graph]]
-    similarities = _similarities_to_first(tasks, parts, clusters, reps, settings)
-    order = np.lexsort((ids, clusters))
-    return MemberTable(ids[order], clusters[order], similarities[order])
-
-
-def _similarities_to_first(
-    tasks: Tasks, parts: list[Future[Any]], clusters: I64, reps: I64, settings: Settings
-) -> F64:
-    """Exact Jaccard of each member's text with its cluster's first member's text."""
-    similarities = np.ones(len(reps), dtype=np.float64)
-    differs = reps != clusters
-    if not differs.any():
-        return similarities
-    wanted = np.stack((clusters[differs], reps[differs]), axis=1)
-    pairs, inverse = np.unique(wanted, axis=0, return_inverse=True)
-    chunks = tasks.scatter(np.array_split(pairs, min(len(parts), len(pairs))))
-    measured = _pair_tasks(tasks, "similarity", chunks, parts, settings, threshold=None)
-    similarities[differs] = np.concatenate(tasks.gather(measured))[inverse.ravel()]
-    return similarities
+        where = np.searchsorted(nodes, distinct).clip(max=len(nodes) - 1)
+        in_graph = nodes[where] == distinct
+        leader[in_graph] = node_leader[where[in_graph]]
+        similarity[in_graph] = assignment.similarity[where[in_graph]]
+    clusters = leader & mask
+    sizes = np.unique(clusters, return_counts=True)
+    kept = sizes[1][np.searchsorted(sizes[0], clusters)] >= 2
+    ids, clusters, similarity = ids[kept], clusters[kept], similarity[kept]
+    similarity[distinct[kept] == leader[kept]] = 1.0
+    order = np.lexsort((ids, ids != clusters, clusters))
+    return MemberTable(ids[order], clusters[order], similarity[order])
 
 
 def _pair_tasks(
@@ -227,17 +217,27 @@ def _pair_tasks(
     parts: list[Future[Any]],
     settings: Settings,
     *,
-    threshold: float | None,
+    texts: int,
 ) -> list[Future[Any]]:
-    """For each part of pairs, fetch the texts of its ids from the text parts and measure."""
+    """For each part of priority-key pairs, fetch their texts from the text parts, verify."""
     result = []
+    mask = position_mask(texts)
     for target, pairs in enumerate(pair_parts):
         taken = [
-            tasks.submit(f"{stage}-take", (target, source), _take_texts, part, pairs)
+            tasks.submit(f"{stage}-take", (target, source), _take_texts, part, pairs, mask)
             for source, part in enumerate(parts)
         ]
         result.append(
-            tasks.submit(stage, (target,), _measure_pairs, pairs, settings.ngram, threshold, *taken)
+            tasks.submit(
+                stage,
+                (target,),
+                _verify_pairs,
+                pairs,
+                mask,
+                settings.ngram,
+                settings.threshold,
+                *taken,
+            )
         )
     return result
 
@@ -254,18 +254,15 @@ def _text_part(series: Any, start: int, column: str) -> TextPart:
 
 
 def _fingerprint(part: TextPart, settings: Settings) -> PartFingerprints:
-    return PartFingerprints(part.start, fingerprint_batch(part.texts, settings))
+    return PartFingerprints(part.start, fingerprint_batch(part.texts, settings).fingerprints)
 
 
 def _first_of_each_content(part: PartFingerprints) -> I64:
     """Rows of the distinct non-empty texts of a part, each at its first occurrence."""
     content, counts = part.fingerprints.content, part.fingerprints.token_counts
     nonempty = np.flatnonzero(counts > 0)
-    order = nonempty[np.lexsort((content[nonempty, 1], content[nonempty, 0]))]
-    ordered = content[order]
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = np.any(ordered[1:] != ordered[:-1], axis=1)
-    return order[first]
+    order = nonempty[np.lexsort((nonempty, content[nonempty, 1], content[nonempty, 0]))]
+    return order[run_starts(content[order, 0], content[order, 1])]
 
 
 def _split_bands(part: PartFingerprints, outputs: int) -> list[np.ndarray]:
@@ -277,30 +274,26 @@ def _split_bands(part: PartFingerprints, outputs: int) -> list[np.ndarray]:
     records["key"] = keys.ravel()
     records["c0"] = np.repeat(part.fingerprints.content[rows, 0], bands)
     records["c1"] = np.repeat(part.fingerprints.content[rows, 1], bands)
-    records["rep"] = np.repeat(rows + part.start, bands)
+    records["id"] = np.repeat(rows + part.start, bands)
+    records["tokens"] = np.repeat(part.fingerprints.token_counts[rows], bands)
     return _split_records(records, records["key"] % np.uint64(outputs), outputs)
 
 
-def _bucket_edges(*pieces: np.ndarray) -> I64:
-    """Star edges ``(centre, member)`` of every bucket, centre = smallest content hash."""
+def _bucket_pairs(keep: Keep, texts: int, *pieces: np.ndarray) -> I64:
+    """Candidate pairs of priority keys in the buckets sent here (``bucket_pairs`` per band)."""
     records = np.concatenate(pieces) if pieces else np.empty(0, dtype=_BAND_RECORD)
     records = records[
-        np.lexsort((records["rep"], records["c1"], records["c0"], records["key"], records["band"]))
+        np.lexsort((records["id"], records["c1"], records["c0"], records["key"], records["band"]))
     ]
-    same_bucket = np.zeros(len(records), dtype=bool)
-    same_bucket[1:] = (records["band"][1:] == records["band"][:-1]) & (
-        records["key"][1:] == records["key"][:-1]
-    )
-    same_content = np.zeros(len(records), dtype=bool)
-    same_content[1:] = (
-        same_bucket[1:]
-        & (records["c0"][1:] == records["c0"][:-1])
-        & (records["c1"][1:] == records["c1"][:-1])
-    )
-    records, same_bucket = records[~same_content], same_bucket[~same_content]
-    centre = np.flatnonzero(~same_bucket)[np.cumsum(~same_bucket) - 1]
-    reps = records["rep"].astype(np.int64)
-    return np.stack((reps[centre][same_bucket], reps[same_bucket]), axis=1)
+    # One record per content in a bucket: the one of its smallest id (from any part).
+    records = records[run_starts(records["band"], records["key"], records["c0"], records["c1"])]
+    priority = priority_keys(records["id"], records["tokens"], keep=keep, texts=texts)
+    found = [np.empty((0, 2), dtype=np.int64)]
+    order = np.lexsort((priority, records["band"]))
+    bands = records["band"][order]
+    for rows in np.split(order, np.flatnonzero(run_starts(bands))[1:]):
+        found.append(priority[rows][bucket_pairs(records["key"][rows])])
+    return np.concatenate(found)
 
 
 def _split_contents(part: PartFingerprints, outputs: int) -> list[np.ndarray]:
@@ -309,23 +302,35 @@ def _split_contents(part: PartFingerprints, outputs: int) -> list[np.ndarray]:
     records["c0"] = part.fingerprints.content[rows, 0]
     records["c1"] = part.fingerprints.content[rows, 1]
     records["id"] = rows + part.start
+    records["tokens"] = part.fingerprints.token_counts[rows]
     return _split_records(records, fmix64(records["c1"]) % np.uint64(outputs), outputs)
 
 
-def _duplicate_ids(*pieces: np.ndarray) -> tuple[I64, I64]:
-    """``(ids, reps)`` of every text whose content occurs more than once; rep = smallest id."""
+def _copies(*pieces: np.ndarray) -> tuple[I64, I64, I64]:
+    """``(ids, first ids, tokens)`` of every text whose content occurs more than once."""
     records = np.concatenate(pieces) if pieces else np.empty(0, dtype=_CONTENT_RECORD)
     records = records[np.lexsort((records["id"], records["c1"], records["c0"]))]
-    starts = np.ones(len(records), dtype=bool)
-    starts[1:] = (records["c0"][1:] != records["c0"][:-1]) | (
-        records["c1"][1:] != records["c1"][:-1]
-    )
+    starts = run_starts(records["c0"], records["c1"])
     run = np.cumsum(starts) - 1
-    run_sizes = np.bincount(run)
     ids = records["id"].astype(np.int64)
-    reps = ids[np.flatnonzero(starts)][run]
-    repeated = run_sizes[run] > 1
-    return ids[repeated], reps[repeated]
+    firsts = ids[np.flatnonzero(starts)][run]
+    repeated = np.bincount(run)[run] > 1 if len(run) else np.zeros(0, dtype=bool)
+    tokens = records["tokens"].astype(np.int64)
+    return ids[repeated], firsts[repeated], tokens[repeated]
+
+
+def _split_pairs(pairs: I64, outputs: int) -> list[I64]:
+    """Pairs cut by a hash of their first node, so repeats meet in one part."""
+    owners = (fmix64(pairs[:, 0].astype(np.uint64)) % np.uint64(outputs)).astype(np.int64)
+    order = np.argsort(owners, kind="stable")
+    return list(np.split(pairs[order], np.searchsorted(owners[order], np.arange(1, outputs))))
+
+
+def _unique_pairs(*pieces: I64) -> I64:
+    """The distinct pairs of the pieces, sorted by both columns."""
+    pairs = np.concatenate((np.empty((0, 2), np.int64), *pieces))
+    pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
+    return pairs[run_starts(pairs)]
 
 
 def _split_records(records: np.ndarray, targets: Any, outputs: int) -> list[np.ndarray]:
@@ -334,28 +339,22 @@ def _split_records(records: np.ndarray, targets: Any, outputs: int) -> list[np.n
     return list(np.split(records[order], bounds))
 
 
-def _take_texts(part: TextPart, pairs: I64) -> tuple[I64, list[str]]:
-    """The ids of ``pairs`` that ``part`` holds, with their texts."""
-    ids = np.unique(pairs)
+def _take_texts(part: TextPart, pairs: I64, mask: int) -> tuple[I64, list[str]]:
+    """The ids of ``pairs`` (priority keys) that ``part`` holds, with their texts."""
+    ids = np.unique(pairs & mask)
     ids = ids[(ids >= part.start) & (ids < part.start + len(part.texts))]
     return ids, [part.texts[index - part.start] for index in ids.tolist()]
 
 
-def _measure_pairs(
-    pairs: I64, ngram: int, threshold: float | None, *taken: tuple[I64, list[str]]
-) -> Any:
-    """Exact Jaccard of ``pairs``; with a threshold, the pairs that reach it instead."""
-    ids = np.concatenate([part_ids for part_ids, _ in taken])
+def _verify_pairs(
+    pairs: I64, mask: int, ngram: int, threshold: float, *taken: tuple[I64, list[str]]
+) -> tuple[I64, F64]:
+    """The pairs (priority keys) whose exact Jaccard reaches ``threshold``, and their Jaccard."""
+    ids = np.concatenate([np.empty(0, np.int64), *(part_ids for part_ids, _ in taken)])
     texts = [text for _, part_texts in taken for text in part_texts]
     order = np.argsort(ids)
     shingles, counts = shingle_many([texts[index] for index in order.tolist()], ngram=ngram)
     sets, set_counts = unique_per_text(shingles, counts)
-    similarities = jaccard_pairs(sets, set_counts, np.searchsorted(ids[order], pairs))
-    if threshold is None:
-        return similarities
-    kept: I64 = pairs[similarities >= threshold]
-    return kept
-
-
-def _concatenate_edges(parts: list[I64]) -> I64:
-    return np.concatenate(parts) if parts else np.empty((0, 2), dtype=np.int64)
+    similarities = jaccard_pairs(sets, set_counts, np.searchsorted(ids[order], pairs & mask))
+    near = similarities >= threshold
+    return pairs[near], similarities[near]

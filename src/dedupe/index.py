@@ -1,9 +1,10 @@
 """``Index``: remember texts under keys, find the near-duplicates of a new text, save, load.
 
-For pipelines that keep adding texts: each ``add`` fingerprints its texts in batches and
-stores their band keys and shingle sets (see ``dedupe.seen`` for the memory per text);
-``query`` verifies every LSH candidate with exact Jaccard, so the similarities it
-returns are exact. ``save`` writes the format of ``dedupe.indexfile``.
+For pipelines that keep adding texts. ``add`` runs the incremental stage chain
+(``dedupe.incremental``) with every added text in the order it came, so the clusters of
+an index (``clusters``) are those of ``find_duplicates`` on the same texts in the same
+order. ``query`` verifies every candidate with exact Jaccard and returns only stored
+texts at or above the threshold. ``save`` writes the format of ``dedupe.indexfile``.
 
 Keys are ``int`` (64-bit signed) or ``str``, the two types that round-trip through the
 file exactly; an index may mix them. Other types (``bool``, ``float``, tuples, ``None``,
@@ -19,14 +20,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from dedupe.assign import Assignment
+from dedupe.chain import expand
+from dedupe.cluster import Cluster, attach_keys
 from dedupe.errors import IndexFileError
+from dedupe.fingerprint import BATCH_SIZE, fingerprint_batch
+from dedupe.grouping import Groups
 from dedupe.hashing import I64
+from dedupe.incremental import Store
 from dedupe.indexfile import read_index_file, write_index_file
-from dedupe.lookup import BandLookup
-from dedupe.pipeline import BATCH_SIZE
-from dedupe.seen import Seen, prepare
 from dedupe.settings import Options, Settings, settings_from
-from dedupe.shinglestore import ShingleStore
+from dedupe.shinglesets import ShingleSets
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -36,8 +40,15 @@ Key = int | str
 _INT, _STR = 0, 1
 _INT64 = np.iinfo(np.int64)
 _ARRAYS = {
-    "band_keys": "<u8",
-    "band_ids": "<u4",
+    "content": "<u8",
+    "first": "<i8",
+    "representative": "<i8",
+    "similarity": "<f8",
+    "group_of": "<i8",
+    "head_keys": "<u8",
+    "head_ids": "<u4",
+    "head_offsets": "<i8",
+    "set_ids": "<i8",
     "set_values": "<u8",
     "set_offsets": "<i8",
     "key_kinds": "|u1",
@@ -58,7 +69,14 @@ class Index:
 
     def __init__(self, **options: Unpack[Options]):
         self.settings = settings_from(options)
-        self._seen = Seen(self.settings)
+        if self.settings.keep != "first":
+            raise ValueError(
+                f"keep must be 'first' for an Index (texts are kept in the order added), "
+                f"got {self.settings.keep!r}"
+            )
+        self._store = Store(self.settings, member_sets=True)
+        self._first = np.empty(0, dtype=np.int64)  # per distinct text: its first position
+        self._group_of = np.empty(0, dtype=np.int64)  # per position: its distinct text
         self._keys: list[Key] = []
         self._key_set: set[Key] = set()
 
@@ -83,10 +101,21 @@ class Index:
         new_keys, new_texts = _keys_and_texts(texts, keys, first=len(self))
         self._check_keys(new_keys)
         for low in range(0, len(new_texts), BATCH_SIZE):
-            batch = prepare(new_texts[low : low + BATCH_SIZE], self.settings)
-            self._seen.add(batch, np.arange(len(batch), dtype=np.int64))
+            placed = self._store.place(
+                fingerprint_batch(new_texts[low : low + BATCH_SIZE], self.settings)
+            )
+            offset = len(self._group_of)
+            self._first = np.concatenate((self._first, offset + np.flatnonzero(placed.new)))
+            self._group_of = np.concatenate((self._group_of, placed.distinct))
         self._keys.extend(new_keys)
         self._key_set.update(new_keys)
+
+    def clusters(self) -> list[Cluster[Key]]:
+        """The clusters of the texts added, as ``find_duplicates`` gives them for the same texts
+        in the same order."""
+        groups = Groups(first=self._first, group_of=self._group_of)
+        assignment = Assignment(self._store.representative, self._store.similarity)
+        return attach_keys(self._keys, expand(groups, assignment))
 
     def query(self, text: str) -> list[tuple[Key, float]]:
         """The stored near-duplicates of ``text``: ``(key, exact Jaccard similarity)``.
@@ -96,20 +125,23 @@ class Index:
         """
         if not isinstance(text, str):
             raise TypeError(f"text must be str, got {type(text).__name__}")
-        pairs, similarities = self._seen.matches(
-            prepare([text], self.settings), np.zeros(1, dtype=np.int64)
-        )
-        order = np.lexsort((pairs[:, 1], -similarities))
+        distinct, similarities = self._store.query(fingerprint_batch([text], self.settings))
+        positions = np.flatnonzero(np.isin(self._group_of, distinct))
+        similarity_of = np.zeros(len(self._first), dtype=np.float64)
+        similarity_of[distinct] = similarities
+        found = similarity_of[self._group_of[positions]]
+        order = np.lexsort((positions, -found))
         return [
             (self._keys[index], similarity)
             for index, similarity in zip(
-                pairs[order, 1].tolist(), similarities[order].tolist(), strict=True
+                positions[order].tolist(), found[order].tolist(), strict=True
             )
         ]
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the index to ``path`` atomically (see ``dedupe.indexfile``)."""
-        band_keys, band_ids = self._seen.lookup.merged()
+        store = self._store
+        heads = [runs.merged() for runs in store.heads]
         kinds = np.array([_STR if type(key) is str else _INT for key in self._keys], np.uint8)
         ints = np.array([key if type(key) is int else 0 for key in self._keys], np.int64)
         encoded = [
@@ -118,10 +150,17 @@ class Index:
         text_offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
         np.cumsum([len(item) for item in encoded], out=text_offsets[1:])
         arrays: dict[str, npt.NDArray[Any]] = {
-            "band_keys": band_keys,
-            "band_ids": band_ids,
-            "set_values": self._seen.sets.values,
-            "set_offsets": self._seen.sets.offsets,
+            "content": store.content,
+            "first": self._first,
+            "representative": store.representative,
+            "similarity": store.similarity,
+            "group_of": self._group_of,
+            "head_keys": np.concatenate([keys for keys, _ in heads]),
+            "head_ids": np.concatenate([ids for _, ids in heads]),
+            "head_offsets": np.cumsum([0, *(len(keys) for keys, _ in heads)]).astype(np.int64),
+            "set_ids": store.sets.ids,
+            "set_values": store.sets.values,
+            "set_offsets": store.sets.offsets,
             "key_kinds": kinds,
             "key_ints": ints,
             "key_text": np.frombuffer(b"".join(encoded), dtype=np.uint8),
@@ -158,10 +197,22 @@ class Index:
             bands=stored.bands,
             rows=stored.rows,
         )
-        lookup = BandLookup(bands=stored.band_shape[0])
-        lookup.restore(arrays["band_keys"], arrays["band_ids"])
-        sets = ShingleStore.from_arrays(arrays["set_values"], arrays["set_offsets"])
-        index._seen = Seen(stored, lookup=lookup, sets=sets)
+        store = index._store
+        store.content = arrays["content"].astype(np.uint64)
+        store.contents.add(store.content[:, 0], np.arange(len(store.content), dtype=np.int64))
+        store.representative = arrays["representative"].astype(np.int64)
+        store.similarity = arrays["similarity"].astype(np.float64)
+        head_offsets = arrays["head_offsets"].tolist()
+        for band, runs in enumerate(store.heads):
+            low, high = head_offsets[band], head_offsets[band + 1]
+            runs.restore(arrays["head_keys"][low:high], arrays["head_ids"][low:high])
+        store.sets = ShingleSets(
+            arrays["set_ids"].astype(np.int64),
+            arrays["set_values"].astype(np.uint64),
+            np.diff(arrays["set_offsets"]),
+        )
+        index._first = arrays["first"].astype(np.int64)
+        index._group_of = arrays["group_of"].astype(np.int64)
         index._keys = _decode_keys(arrays)
         index._key_set = set(index._keys)
         if len(index._key_set) != len(index._keys):
@@ -208,17 +259,37 @@ def _inconsistency(arrays: dict[str, npt.NDArray[Any]], count: object, *, bands:
     if type(count) is not int or count < 0:
         return "count is missing"
     offsets, text_offsets = arrays["set_offsets"], arrays["key_text_offsets"]
+    distinct = len(arrays["representative"])
+    group_of = arrays["group_of"]
+    head_offsets = arrays["head_offsets"]
     checks = [
-        (arrays["band_keys"].ndim == 2 and arrays["band_keys"].shape[0] == bands, "band rows"),
-        (arrays["band_keys"].shape == arrays["band_ids"].shape, "band ids"),
-        (not arrays["band_ids"].size or int(arrays["band_ids"].max()) < count, "text ids"),
-        (offsets.shape == (count + 1,) and _is_csr(offsets, len(arrays["set_values"])), "sets"),
+        (arrays["content"].shape == (distinct, 2), "content"),
+        (arrays["similarity"].shape == arrays["first"].shape == (distinct,), "distinct texts"),
+        (_ids_below(arrays["representative"], distinct), "representatives"),
+        (group_of.shape == (count,) and bool(np.all(group_of >= -1)), "groups"),
+        (_ids_below(group_of[group_of >= 0], distinct), "groups"),
+        (_ids_below(arrays["first"], max(count, 1)), "first positions"),
+        (head_offsets.shape == (bands + 1,), "band rows"),
+        (_is_csr(head_offsets, len(arrays["head_keys"])), "band rows"),
+        (arrays["head_keys"].shape == arrays["head_ids"].shape, "band ids"),
+        (_ids_below(arrays["head_ids"], distinct), "text ids"),
+        (_ids_below(arrays["set_ids"], distinct), "set ids"),
+        (bool(np.all(np.diff(arrays["set_ids"]) > 0)), "set ids"),
+        (
+            offsets.shape == (len(arrays["set_ids"]) + 1,)
+            and _is_csr(offsets, len(arrays["set_values"])),
+            "sets",
+        ),
         (arrays["key_kinds"].shape == arrays["key_ints"].shape == (count,), "key count"),
         (bool(np.isin(arrays["key_kinds"], (_INT, _STR)).all()), "key kinds"),
         (text_offsets.shape == (count + 1,), "key text count"),
         (_is_csr(text_offsets, len(arrays["key_text"])), "key text offsets"),
     ]
     return ", ".join(name for good, name in checks if not good)
+
+
+def _ids_below(ids: npt.NDArray[Any], count: int) -> bool:
+    return not ids.size or (int(ids.min()) >= 0 and int(ids.max()) < count)
 
 
 def _is_csr(offsets: I64, total: int) -> bool:

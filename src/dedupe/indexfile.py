@@ -34,7 +34,7 @@ from dedupe.atomic import replacing
 from dedupe.errors import IndexFileError
 
 FORMAT = "dedupe-index"
-VERSION = 1
+VERSION = 2
 HEADER = "header.json"
 
 Arrays = Mapping[str, npt.NDArray[Any]]

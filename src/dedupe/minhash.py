@@ -23,7 +23,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dedupe.hashing import I64, MASK32, U32, U64, fmix32, segment_starts
+from dedupe.arrays import segment_starts
+from dedupe.hashing import I64, MASK32, U32, U64, fmix32
 
 EMPTY = MASK32
 """The value of every slot of an empty text's signature (datasketch's too)."""

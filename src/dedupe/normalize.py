@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import string
 import unicodedata
-from collections.abc import Iterable
 
 _WORD_CATEGORIES = frozenset("LMN")  # letters, combining marks, numbers
 
@@ -50,11 +49,6 @@ def normalize(text: str) -> str:
         return text.translate(_ASCII_TABLE)
     folded = unicodedata.normalize("NFKC", text).casefold()
     return folded.translate(_UNICODE_TABLE)
-
-
-def normalize_many(texts: Iterable[str]) -> list[str]:
-    """Normalize each text (one call per paragraph, none per token)."""
-    return [normalize(text) for text in texts]
 
 
 def tokens(text: str) -> list[str]:

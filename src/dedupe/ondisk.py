@@ -21,14 +21,11 @@ from typing import overload
 import numpy as np
 
 from dedupe.batches import text_batches
+from dedupe.chain import cluster_groups
+from dedupe.cluster import PositionClusters
+from dedupe.fingerprint import BATCH_SIZE, fingerprint_batch
+from dedupe.grouping import group_identical
 from dedupe.hashing import I64, U64
-from dedupe.pipeline import (
-    BATCH_SIZE,
-    PositionClusters,
-    cluster_groups,
-    fingerprint_batch,
-    group_by_content,
-)
 from dedupe.settings import Settings
 
 
@@ -126,7 +123,7 @@ def find_clusters_on_disk(
         try:
             content, token_counts = _spill(texts, settings, text_file, band_files, batch_size)
             text_file.seal()
-            groups = group_by_content(content, token_counts)
+            groups = group_identical(content, token_counts, keep=settings.keep)
             del content, token_counts
             return cluster_groups(text_file, groups, band_files.columns(), settings)
         finally:
@@ -145,7 +142,7 @@ def _spill(
     contents: list[U64] = [np.empty((0, 2), dtype=np.uint64)]
     counts: list[I64] = [np.empty(0, dtype=np.int64)]
     for batch in text_batches(texts, batch_size=batch_size):
-        part = fingerprint_batch(batch, settings)
+        part = fingerprint_batch(batch, settings).fingerprints
         text_file.append(batch)
         band_files.append(part.band_keys)
         contents.append(part.content)

@@ -25,7 +25,7 @@ JSON_FORMAT_VERSION = 1
 def text(clusters: Sequence[Cluster[Any]]) -> str:
     """One finding per line: each member after the first, against the first."""
     lines = [
-        f"{_where(member.key)}: near-duplicate of {_where(cluster.first.key)} "
+        f"{_where(member.key)}: near-duplicate of {_where(cluster.representative.key)} "
         f"(similarity {member.similarity:.2f})"
         for cluster in clusters
         for member in cluster.members[1:]
@@ -50,7 +50,7 @@ def github(clusters: Sequence[Cluster[Any]]) -> str:
     """GitHub Actions annotations, one per member after a cluster's first."""
     lines = []
     for cluster in clusters:
-        first = _where(cluster.first.key)
+        first = _where(cluster.representative.key)
         for member in cluster.members[1:]:
             message = f"near-duplicate of {first} (similarity {member.similarity:.2f})"
             lines.append(f"::warning {_github_location(member.key)}::{_escape_data(message)}")

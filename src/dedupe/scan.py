@@ -16,12 +16,11 @@ import numpy as np
 import numpy.typing as npt
 import xxhash
 
-from dedupe.api import attach_keys
 from dedupe.cache import FingerprintCache
-from dedupe.cluster import Cluster
+from dedupe.chain import cluster_fingerprints
+from dedupe.cluster import Cluster, attach_keys
 from dedupe.corpus import Paragraph, Span, decode_text, read_bytes, split_paragraphs
-from dedupe.parallel import available_cores
-from dedupe.pipeline import BATCH_SIZE, Fingerprints, cluster_fingerprints, fingerprint
+from dedupe.fingerprint import BATCH_SIZE, Fingerprints, concatenate, fingerprint
 from dedupe.settings import Settings
 
 
@@ -54,12 +53,14 @@ def scan_files(
     encoding: str = "utf-8",
     min_length: int = 0,
     cache: FingerprintCache | None = None,
+    workers: int = 1,
     on_progress: Callable[[int], None] = lambda units: None,
 ) -> Scan:
     """Cluster the paragraphs of ``files`` (``(path, display name)``, in report order).
 
     Paragraphs shorter than ``min_length`` characters (surrounding blanks aside) take no
-    part. ``on_progress`` is called with the number of files read, then fingerprinted.
+    part. Fingerprinting and verification run on ``workers`` threads. ``on_progress`` is
+    called with the number of files read, then fingerprinted.
     """
     read: list[_File] = []
     skipped: list[str] = []
@@ -75,18 +76,20 @@ def scan_files(
         on_progress(1)
     known = cache.get(file.content_hash for file in read) if cache else {}
     missing = [file for file in read if file.content_hash not in known]
-    computed = _fingerprint_files(missing, settings, on_progress=on_progress)
+    computed = _fingerprint_files(missing, settings, workers=workers, on_progress=on_progress)
     if cache:
         cache.put(computed)
     by_hash = {**known, **computed}
     paragraphs = [paragraph for file in read for paragraph in file.paragraphs]
-    fingerprints = _concatenate([by_hash[file.content_hash] for file in read], settings)
+    fingerprints = concatenate(
+        [by_hash[file.content_hash] for file in read], bands=settings.band_shape[0]
+    )
     kept = np.array([len(p.text.strip()) >= min_length for p in paragraphs], dtype=bool)
     if not kept.all():
         paragraphs = [paragraph for paragraph, keep in zip(paragraphs, kept, strict=True) if keep]
         fingerprints = _take(fingerprints, kept)
     texts = [paragraph.text for paragraph in paragraphs]
-    found = cluster_fingerprints(texts, fingerprints, settings)
+    found = cluster_fingerprints(texts, fingerprints, settings, workers=workers)
     clusters = attach_keys([paragraph.span for paragraph in paragraphs], found)
     return Scan(
         clusters,
@@ -98,19 +101,23 @@ def scan_files(
 
 
 def _fingerprint_files(
-    files: Sequence[_File], settings: Settings, *, on_progress: Callable[[int], None]
+    files: Sequence[_File],
+    settings: Settings,
+    *,
+    workers: int,
+    on_progress: Callable[[int], None],
 ) -> dict[bytes, Fingerprints]:
-    """Fingerprints per content hash, computed a ``BATCH_SIZE`` of texts per core at a time."""
+    """Fingerprints per content hash, computed a ``BATCH_SIZE`` of texts per worker at a time."""
     result: dict[bytes, Fingerprints] = {}
     batch: list[_File] = []
     size = 0
-    texts_at_once = BATCH_SIZE * available_cores()  # one batch for each thread
+    texts_at_once = BATCH_SIZE * workers  # one batch for each thread
     for number, file in enumerate(files, start=1):
         batch.append(file)
         size += len(file.paragraphs)
         if size >= texts_at_once or number == len(files):
             texts = [paragraph.text for part in batch for paragraph in part.paragraphs]
-            whole = fingerprint(texts, settings)
+            whole = fingerprint(texts, settings, workers=workers)
             low = 0
             for part in batch:
                 high = low + len(part.paragraphs)
@@ -124,16 +131,3 @@ def _fingerprint_files(
 def _take(fingerprints: Fingerprints, which: slice | npt.NDArray[np.bool_]) -> Fingerprints:
     """The fingerprints of some texts: a slice or a mask over all of them."""
     return Fingerprints(*(getattr(fingerprints, part.name)[which] for part in fields(Fingerprints)))
-
-
-def _concatenate(parts: Sequence[Fingerprints], settings: Settings) -> Fingerprints:
-    """The fingerprints of several files, one after the other (band keys band-major)."""
-    if not parts:
-        return fingerprint([], settings)
-    texts = sum(len(one.token_counts) for one in parts)
-    band_keys = np.empty((settings.band_shape[0], texts), dtype=np.uint64).T
-    return Fingerprints(
-        np.concatenate([one.content for one in parts]),
-        np.concatenate([one.token_counts for one in parts]),
-        np.concatenate([one.band_keys for one in parts], out=band_keys),
-    )

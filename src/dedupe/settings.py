@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import TypedDict
+from typing import Literal, TypedDict, get_args
 
 from dedupe import lsh
 
@@ -14,6 +14,10 @@ DEFAULT_THRESHOLD = 0.4
 DEFAULT_NUM_PERM = 128
 DEFAULT_NGRAM = 3
 DEFAULT_SEED = 1
+Keep = Literal["first", "longest"]
+"""Priority order of assignment: input order, or most tokens first (ties in input order)."""
+DEFAULT_KEEP: Keep = "first"
+KEEP_POLICIES: tuple[Keep, ...] = get_args(Keep)
 
 _MAX_SEED = 2**32 - 1
 
@@ -24,6 +28,8 @@ class Settings:
 
     ``bands`` and ``rows`` are derived from ``threshold`` and ``num_perm`` when not given
     (see ``lsh.optimal_bands_rows``); give one and the other follows from ``num_perm``.
+    ``keep`` is the priority order in which texts become representatives (see
+    ``dedupe.grouping``).
     """
 
     threshold: float = DEFAULT_THRESHOLD
@@ -32,8 +38,13 @@ class Settings:
     seed: int = DEFAULT_SEED
     bands: int | None = None
     rows: int | None = None
+    keep: Keep = DEFAULT_KEEP
 
     def __post_init__(self) -> None:
+        if self.keep not in KEEP_POLICIES:
+            raise ValueError(
+                f"keep must be one of {', '.join(map(repr, KEEP_POLICIES))}, got {self.keep!r}"
+            )
         _check_number("threshold", self.threshold, low=0.0, high=1.0, low_open=True)
         _check_int("num_perm", self.num_perm, low=1)
         _check_int("ngram", self.ngram, low=1)
@@ -65,10 +76,11 @@ class Settings:
         assert self.rows is not None
         return self.bands, self.rows
 
-    def as_dict(self) -> dict[str, float | int]:
+    def as_dict(self) -> dict[str, float | int | str]:
         """The settings as plain values, for reports and cache keys."""
         bands, rows = self.band_shape
         return {
+            "keep": self.keep,
             "threshold": self.threshold,
             "num_perm": self.num_perm,
             "ngram": self.ngram,
@@ -110,6 +122,7 @@ class Options(TypedDict, total=False):
     seed: int
     bands: int | None
     rows: int | None
+    keep: Keep
 
 
 def settings_from(options: Options) -> Settings:

@@ -17,15 +17,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from dedupe.hashing import (
-    I64,
-    U64,
-    fmix64,
-    gather_segments,
-    odd_constants,
-    segment_starts,
-    sort_by_owner,
-)
+from dedupe.arrays import gather_segments, run_starts, segment_starts, sort_order
+from dedupe.hashing import I64, U64, fmix64, odd_constants
 from dedupe.tokens import token_hashes
 
 # One multiplier per position in an n-gram; a separate one marks short texts.
@@ -86,7 +79,7 @@ def unique_per_text(hashes: U64, counts: I64) -> tuple[U64, I64]:
     if len(hashes) == 0:
         return hashes, counts
     owner = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
-    hashes, owner = sort_by_owner(hashes, owner)
-    keep = np.ones(len(hashes), dtype=bool)
-    keep[1:] = (hashes[1:] != hashes[:-1]) | (owner[1:] != owner[:-1])
+    order = sort_order(hashes, owners=owner)
+    hashes, owner = hashes[order], owner[order]
+    keep = run_starts(hashes, owner)
     return hashes[keep], np.bincount(owner[keep], minlength=len(counts)).astype(np.int64)

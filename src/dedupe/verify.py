@@ -20,7 +20,8 @@ from itertools import pairwise
 import numpy as np
 import numpy.typing as npt
 
-from dedupe.hashing import I64, U64, gather_segments, segment_starts
+from dedupe.arrays import gather_segments, run_starts, segment_starts
+from dedupe.hashing import I64, U64
 from dedupe.parallel import map_in_threads
 
 F64 = npt.NDArray[np.float64]
@@ -74,8 +75,7 @@ def _chunks(sizes: I64) -> list[tuple[int, int]]:
 
 def _intersection_sizes(sets: U64, counts: I64, starts: I64, probed: I64, searched: I64) -> I64:
     """``|set(probed[k]) & set(searched[k])|`` for each ``k`` (``searched`` ascending)."""
-    new_text = np.ones(len(searched), dtype=bool)
-    new_text[1:] = searched[1:] != searched[:-1]
+    new_text = run_starts(searched)
     texts = searched[new_text]
     rank = np.cumsum(new_text) - 1  # of each pair's searched text among ``texts``
     value_bits = 63 - max(1, (len(texts) - 1).bit_length())

@@ -1,0 +1,116 @@
+"""Small array idioms every stage uses: run starts, pair codes and one packed sort.
+
+Each is written once here and named for what it does, so a stage reads as its idea
+rather than as index arithmetic.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from dedupe.hashing import I64, U64
+
+Mask = npt.NDArray[np.bool_]
+
+_MIN_KEY_BITS = 16
+"""Below this many key bits in a packed word, ties would be common: sort exactly instead."""
+
+
+def run_starts(*columns: npt.NDArray[np.generic]) -> Mask:
+    """Where a run of equal rows begins in sorted ``columns`` (True at row 0 and at changes)."""
+    starts = np.ones(len(columns[0]), dtype=bool)
+    if len(starts) > 1:
+        changed = columns[0][1:] != columns[0][:-1]
+        for column in columns[1:]:
+            changed |= column[1:] != column[:-1]
+        starts[1:] = changed if changed.ndim == 1 else changed.any(axis=1)
+    return starts
+
+
+def run_ids(starts: Mask) -> I64:
+    """The number of each row's run, from ``run_starts``."""
+    ids: I64 = np.cumsum(starts) - 1
+    return ids
+
+
+def pair_codes(pairs: I64, count: int) -> I64:
+    """One int64 per ``(a, b)`` row with both below ``count``: ``a * count + b``."""
+    codes: I64 = pairs[:, 0] * max(count, 1) + pairs[:, 1]
+    return codes
+
+
+def pairs_of_codes(codes: I64, count: int) -> I64:
+    """The ``(a, b)`` rows of ``pair_codes``, as an ``(m, 2)`` int64 array."""
+    count = max(count, 1)
+    return np.stack((codes // count, codes % count), axis=1).astype(np.int64)
+
+
+def unique_pairs(pairs: I64, count: int) -> I64:
+    """The distinct ``(a, b)`` rows (both below ``count``), sorted by ``a`` then ``b``."""
+    return pairs_of_codes(sorted_unique(pair_codes(pairs, count)), count)
+
+
+def sorted_unique(values: I64) -> I64:
+    """The distinct values, sorted: ``np.unique`` without its import of ``numpy.ma``.
+
+    ``np.unique`` imports the masked-array module on first use (about 15 ms), which
+    counts for the command line's start-up on small inputs.
+    """
+    ordered = np.sort(values)
+    return ordered[run_starts(ordered)]
+
+
+def sort_order(keys: U64, *, owners: I64 | None = None) -> I64:
+    """Indices that sort rows by ``(owner, key, index)``: a stable ``np.lexsort``, faster.
+
+    ``np.lexsort`` and ``argsort`` on 64-bit keys are several times slower than one
+    ``np.sort`` of int64 words, so each word packs the owner (``owners >= 0``) above as
+    many top bits of the key as fit, above the row index, which is read back as the
+    order. Rows whose words tie on owner and top bits but whose full keys are out of
+    order (rare: hash keys almost never share their top bits) are sorted again exactly.
+    """
+    count = len(keys)
+    if count == 0:
+        return np.empty(0, dtype=np.int64)
+    index_bits = max(1, (count - 1).bit_length())
+    owner_bits = int(owners.max()).bit_length() if owners is not None else 0
+    key_bits = 63 - index_bits - owner_bits
+    if key_bits < _MIN_KEY_BITS:
+        exact: I64 = (
+            np.lexsort((keys, owners)) if owners is not None else np.argsort(keys, kind="stable")
+        )
+        return exact
+    words = (keys >> np.uint64(64 - key_bits)).view(np.int64) << index_bits
+    if owners is not None:
+        words |= owners << (key_bits + index_bits)
+    words |= np.arange(count, dtype=np.int64)
+    words.sort()
+    order: I64 = words & ((1 << index_bits) - 1)
+    group = words >> index_bits
+    ordered = keys[order]
+    unordered = (group[1:] == group[:-1]) & (ordered[1:] < ordered[:-1])
+    if unordered.any():
+        rows = np.flatnonzero(np.isin(group, group[1:][unordered]))  # whole tied groups
+        order[rows] = order[rows][np.lexsort((order[rows], ordered[rows], group[rows]))]
+    return order
+
+
+def segment_starts(counts: I64) -> I64:
+    """Start offset of each segment of a flat (CSR) array whose segment lengths are ``counts``."""
+    starts = np.zeros(len(counts), dtype=np.int64)
+    if len(counts) > 1:
+        np.cumsum(counts[:-1], out=starts[1:])
+    return starts
+
+
+def positions_in_segments(counts: I64) -> I64:
+    """For each element of the flat array, its position inside its own segment."""
+    total = int(counts.sum())
+    return np.arange(total, dtype=np.int64) - np.repeat(segment_starts(counts), counts)
+
+
+def gather_segments(starts: I64, counts: I64) -> I64:
+    """Flat indices of the segments ``[start, start + count)``, concatenated in order."""
+    offsets = np.repeat(starts - segment_starts(counts), counts)
+    return np.arange(int(counts.sum()), dtype=np.int64) + offsets

@@ -1,0 +1,177 @@
+"""The stage chain for texts that keep arriving: ``deduplicate`` and ``Index`` build on it.
+
+Texts come batch by batch, in priority order (input order: ``keep="first"``). A batch
+goes through the same stages as a fixed corpus: fingerprints (``fingerprint_batch``),
+grouping of identical texts (within the batch, then against the stored contents),
+candidates (``bucket_pairs`` over the batch and the stored heads of its buckets),
+verification and ``assign`` with the stored representatives as leaders. So a run over
+any batches gives the clusters of ``find_duplicates`` on all the texts at once.
+
+Stored per distinct text: its content hash (16 B, and 12 B in the content lookup), its
+representative and similarity (16 B), its band keys only for the buckets where it is
+among the first ``BUCKET_HEAD`` (at most 12 B a band), and its shingle set (8 B per
+distinct shingle) when it leads, or always with ``member_sets`` (an ``Index`` answers
+queries about every text it holds).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from dedupe.arrays import gather_segments, segment_starts, sorted_unique, unique_pairs
+from dedupe.assign import assign
+from dedupe.candidates import BUCKET_HEAD, bucket_pairs, bucket_ranks
+from dedupe.fingerprint import BatchStages
+from dedupe.grouping import group_identical
+from dedupe.hashing import I64, U64
+from dedupe.lookup import SortedRuns
+from dedupe.settings import Settings
+from dedupe.shinglesets import ShingleSets
+from dedupe.verify import F64
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """Where the texts of a batch went: per row its distinct text (-1 when empty)."""
+
+    distinct: I64
+    new: npt.NDArray[np.bool_]  # per row: the first occurrence of a distinct text not seen before
+
+
+class Store:
+    """Distinct texts seen so far, numbered from 0 in the order they were first seen."""
+
+    def __init__(self, settings: Settings, *, member_sets: bool) -> None:
+        self.settings = settings
+        self.member_sets = member_sets
+        self.content = np.empty((0, 2), dtype=np.uint64)
+        self.representative = np.empty(0, dtype=np.int64)
+        self.similarity = np.empty(0, dtype=np.float64)
+        self.contents = SortedRuns()
+        self.heads = [SortedRuns() for _ in range(settings.band_shape[0])]
+        self.sets = ShingleSets()
+
+    def __len__(self) -> int:
+        return len(self.representative)
+
+    def place(self, batch: BatchStages) -> Placed:
+        """Add a batch: group, find candidates, verify and assign its new distinct texts."""
+        fingerprints = batch.fingerprints
+        values, counts = batch.shingle_sets()
+        groups = group_identical(fingerprints.content, fingerprints.token_counts, keep="first")
+        stored = self._stored_copies(fingerprints.content[groups.first])
+        fresh = np.flatnonzero(stored < 0)
+        ids = len(self) + np.arange(len(fresh), dtype=np.int64)
+        distinct_ids = stored.copy()
+        distinct_ids[fresh] = ids
+        rows = groups.first[fresh]
+        new_sets = ShingleSets(ids, *_select(values, counts, rows))
+        keys = fingerprints.band_keys[rows]
+        pairs, stored_heads = self._candidates(keys, ids)
+        representative, similarity = self._assign(pairs, ids, new_sets)
+        self._store(fingerprints.content[rows], keys, ids, stored_heads, new_sets, representative)
+        self.representative = np.concatenate((self.representative, representative))
+        self.similarity = np.concatenate((self.similarity, similarity))
+        distinct = np.full(len(groups.group_of), -1, dtype=np.int64)
+        nonempty = groups.group_of >= 0
+        distinct[nonempty] = distinct_ids[groups.group_of[nonempty]]
+        new = np.zeros(len(distinct), dtype=bool)
+        new[rows] = True
+        return Placed(distinct, new)
+
+    def query(self, batch: BatchStages) -> tuple[I64, F64]:
+        """Stored distinct texts near the batch's first text: ids and exact similarities."""
+        fingerprints = batch.fingerprints
+        values, counts = batch.shingle_sets()
+        if counts[0] == 0:
+            return np.empty(0, np.int64), np.empty(0, np.float64)
+        query_id = len(self)
+        keys = fingerprints.band_keys[:1]
+        pairs, _ = self._candidates(keys, np.array([query_id]))
+        earlier = sorted_unique(pairs[:, 0])
+        earlier = earlier[self.sets.holds(earlier)]
+        sets = self.sets.subset(earlier).joined(
+            ShingleSets(np.array([query_id]), *_select(values, counts, np.zeros(1, np.int64)))
+        )
+        similarities = sets.jaccard(np.stack((earlier, np.full_like(earlier, query_id)), axis=1))
+        copy = self._stored_copies(fingerprints.content[:1])
+        near = similarities >= self.settings.threshold
+        found, found_similarities = earlier[near], similarities[near]
+        if copy[0] >= 0 and not np.isin(copy[0], found):
+            found = np.append(found, copy[0])
+            found_similarities = np.append(found_similarities, 1.0)
+        return found, found_similarities
+
+    def _stored_copies(self, content: U64) -> I64:
+        """Per content hash, the stored distinct text with the same content, else -1."""
+        result = np.full(len(content), -1, dtype=np.int64)
+        if not len(self) or not len(content):
+            return result
+        pairs = self.contents.heads(content[:, 0], head=len(self))
+        same = np.all(self.content[pairs[:, 1]] == content[pairs[:, 0]], axis=1)
+        result[pairs[same, 0]] = pairs[same, 1]
+        return result
+
+    def _candidates(self, keys: U64, ids: I64) -> tuple[I64, list[I64]]:
+        """Candidate ``(earlier, later)`` id pairs ending at ``ids``, and each band's ranks.
+
+        Per band, the stored heads of the new texts' buckets go before the new texts, so
+        ``bucket_pairs`` sees each bucket's texts in priority order and ranks the new
+        ones after the stored ones.
+        """
+        found: list[I64] = []
+        ranks: list[I64] = []
+        for band, heads in enumerate(self.heads):
+            column = keys[:, band]
+            entries = heads.heads(column, head=BUCKET_HEAD)
+            stored_ids, first = np.unique(entries[:, 1], return_index=True)
+            row_ids = np.concatenate((stored_ids, ids))
+            row_keys = np.concatenate((column[entries[first, 0]], column))
+            pairs = row_ids[bucket_pairs(row_keys)]
+            found.append(pairs[pairs[:, 1] >= ids[0]] if len(ids) else pairs[:0])
+            ranks.append(bucket_ranks(row_keys)[len(stored_ids) :])
+        count = len(self) + len(ids)
+        return unique_pairs(np.concatenate(found), count), ranks
+
+    def _assign(self, pairs: I64, ids: I64, new_sets: ShingleSets) -> tuple[I64, F64]:
+        """Representatives of the new texts: stored representatives lead, new ones follow."""
+        if not len(ids):
+            return np.empty(0, np.int64), np.empty(0, np.float64)
+        stored = pairs[:, 0] < ids[0]
+        leads = ~stored
+        leads[stored] = self.representative[pairs[stored, 0]] == pairs[stored, 0]
+        pairs = pairs[leads]
+        leaders = sorted_unique(pairs[:, 0][pairs[:, 0] < ids[0]])
+        sets = self.sets.subset(leaders).joined(new_sets)
+        similarities = sets.jaccard(pairs)
+        near = similarities >= self.settings.threshold
+        nodes = np.concatenate((leaders, ids))
+        local = np.searchsorted(nodes, pairs[near])
+        result = assign(len(nodes), local, similarities[near], leaders=len(leaders))
+        return nodes[result.representative[len(leaders) :]], result.similarity[len(leaders) :]
+
+    def _store(
+        self,
+        content: U64,
+        keys: U64,
+        ids: I64,
+        ranks: list[I64],
+        new_sets: ShingleSets,
+        representative: I64,
+    ) -> None:
+        self.content = np.concatenate((self.content, content))
+        self.contents.add(content[:, 0], ids)
+        for band, heads in enumerate(self.heads):
+            within = ranks[band] < BUCKET_HEAD
+            heads.add(keys[within, band], ids[within])
+        kept = new_sets.subset(ids if self.member_sets else ids[representative == ids])
+        self.sets.append(kept.ids, kept.values, kept.counts)
+
+
+def _select(values: U64, counts: I64, rows: I64) -> tuple[U64, I64]:
+    """The CSR sets of some rows."""
+    starts = segment_starts(counts)[rows]
+    return values[gather_segments(starts, counts[rows])], counts[rows]

@@ -1,0 +1,195 @@
+"""Stage 4, verification: exact shingle sets of texts by id, and the verifier contract.
+
+A ``Verifier`` answers the exact Jaccard similarity of pairs of distinct-text ids. Two
+kinds implement it: ``CorpusVerifier`` for a fixed corpus (it shingles the texts of the
+pairs asked for, in blocks of bounded memory) and ``ShingleSets`` itself, a growing
+store of sets for incremental runs. Both keep sets in CSR form: a flat ``uint64``
+array of each text's sorted distinct shingle hashes, and an offset per text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from dedupe.arrays import gather_segments, segment_starts, sorted_unique
+from dedupe.hashing import I64, U64
+from dedupe.parallel import iterate_in_threads
+from dedupe.shingle import shingle_many, unique_per_text
+from dedupe.verify import F64, jaccard_pairs
+
+BLOCK_TEXTS = 1_000_000
+"""Texts per block of shingle sets for verification: about 0.5 GB for paragraphs of 60 words."""
+
+SHINGLE_BATCH = 4_000
+"""Texts shingled at once: bounds the memory of the sort in ``unique_per_text``."""
+
+T = TypeVar("T", bound=np.generic)
+
+
+class Verifier(Protocol):
+    """Exact Jaccard similarities of pairs of distinct-text ids: what verification needs."""
+
+    def jaccard(self, pairs: I64) -> F64: ...
+
+
+class ShingleSets:
+    """The shingle sets of texts named by ascending ids; appending keeps the ids ascending.
+
+    Arrays grow by doubling, so appending a batch is amortized O(batch) with no Python
+    object per text: 8 bytes per distinct shingle, 16 per text (its id and offset).
+    """
+
+    def __init__(
+        self, ids: I64 | None = None, values: U64 | None = None, counts: I64 | None = None
+    ):
+        self._ids = np.empty(0, np.int64) if ids is None else ids
+        self._values = np.empty(0, np.uint64) if values is None else values
+        counts = np.empty(0, np.int64) if counts is None else counts
+        self._offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=self._offsets[1:])
+        self._texts = len(counts)
+        self._used = int(self._offsets[-1])
+
+    @classmethod
+    def of_texts(
+        cls, texts: Sequence[str], ids: I64, *, positions: I64, ngram: int, workers: int = 1
+    ) -> ShingleSets:
+        """Shingle ``texts[positions[i]]`` as text ``ids[i]`` (``ids`` ascending)."""
+        chosen = positions.tolist()
+
+        def sets_of(low: int) -> tuple[U64, I64]:
+            batch = [texts[position] for position in chosen[low : low + SHINGLE_BATCH]]
+            return unique_per_text(*shingle_many(batch, ngram=ngram))
+
+        parts = iterate_in_threads(sets_of, range(0, len(chosen), SHINGLE_BATCH), workers=workers)
+        store = cls()
+        for values, counts in parts:
+            done = store._texts
+            store.append(ids[done : done + len(counts)], values, counts)
+        return store
+
+    def __len__(self) -> int:
+        return self._texts
+
+    @property
+    def ids(self) -> I64:
+        return self._ids[: self._texts]
+
+    @property
+    def values(self) -> U64:
+        """All shingle hashes, text after text."""
+        return self._values[: self._used]
+
+    @property
+    def offsets(self) -> I64:
+        """Text ``ids[i]``'s set is ``values[offsets[i]:offsets[i + 1]]``."""
+        return self._offsets[: self._texts + 1]
+
+    @property
+    def counts(self) -> I64:
+        return np.diff(self.offsets)
+
+    def append(self, ids: I64, values: U64, counts: I64) -> None:
+        """Append the CSR sets of texts ``ids``, all above the ids held so far."""
+        if len(ids) != len(counts):
+            raise ValueError(f"got {len(ids)} ids for {len(counts)} sets")
+        if len(ids) and self._texts and ids[0] <= self._ids[self._texts - 1]:
+            raise ValueError("appended ids must be above the ids held")
+        texts, used = self._texts + len(ids), self._used + len(values)
+        self._ids = _fit(self._ids, texts)
+        self._ids[self._texts : texts] = ids
+        self._values = _fit(self._values, used)
+        self._values[self._used : used] = values
+        self._offsets = _fit(self._offsets, texts + 1)
+        self._offsets[self._texts + 1 : texts + 1] = self._used + np.cumsum(counts)
+        self._texts, self._used = texts, used
+
+    def holds(self, ids: I64) -> npt.NDArray[np.bool_]:
+        """Whether each id has a set here."""
+        held = self.ids
+        if not len(held):
+            return np.zeros(ids.shape, dtype=bool)
+        where = np.minimum(np.searchsorted(held, ids), len(held) - 1)
+        found: npt.NDArray[np.bool_] = held[where] == ids
+        return found
+
+    def subset(self, ids: I64) -> ShingleSets:
+        """The sets of some held ids (ascending, distinct)."""
+        local = np.searchsorted(self.ids, ids)
+        starts, ends = self._offsets[local], self._offsets[local + 1]
+        counts = ends - starts
+        return ShingleSets(ids, self._values[gather_segments(starts, counts)], counts)
+
+    def joined(self, other: ShingleSets) -> ShingleSets:
+        """The sets of both (their ids must not overlap), for pairs across the two."""
+        ids = np.concatenate((self.ids, other.ids))
+        order = np.argsort(ids, kind="stable")
+        counts = np.concatenate((self.counts, other.counts))
+        values = np.concatenate((self.values, other.values))
+        gathered = values[gather_segments(segment_starts(counts)[order], counts[order])]
+        return ShingleSets(ids[order], gathered, counts[order])
+
+    def jaccard(self, pairs: I64, *, workers: int = 1) -> F64:
+        """Exact Jaccard similarity of pairs of held ids."""
+        local = np.searchsorted(self.ids, pairs)
+        return jaccard_pairs(self.values, self.counts, local, workers=workers)
+
+
+@dataclass(slots=True)
+class CorpusVerifier:
+    """A ``Verifier`` over a fixed corpus: distinct text ``d`` is ``texts[first[d]]``.
+
+    Pairs are verified with at most two blocks of ``block_texts`` texts shingled at a
+    time, so memory stays bounded whatever the number of pairs. It keeps the sets of
+    the last block it built, so later pairs among those texts are answered without
+    shingling them again.
+    """
+
+    texts: Sequence[str]
+    first: I64
+    ngram: int
+    workers: int = 1
+    block_texts: int = BLOCK_TEXTS
+    _recent: ShingleSets | None = field(default=None, init=False, repr=False)
+
+    def jaccard(self, pairs: I64) -> F64:
+        """Exact Jaccard similarity of pairs of distinct-text ids."""
+        result = np.empty(len(pairs), dtype=np.float64)
+        if len(pairs) == 0:
+            return result
+        recent = self._recent
+        if recent is not None and bool(recent.holds(pairs).all()):
+            return recent.jaccard(pairs, workers=self.workers)
+        ids = sorted_unique(pairs.ravel())
+        blocks = np.searchsorted(ids, pairs) // self.block_texts
+        low, high = blocks.min(axis=1), blocks.max(axis=1)
+        order = np.lexsort((high, low))
+        cuts = np.flatnonzero(np.diff(low[order]) | np.diff(high[order])) + 1
+        for rows in np.split(order, cuts):
+            block_a, block_b = int(low[rows[0]]), int(high[rows[0]])
+            if recent is None or recent.ids[0] != ids[block_a * self.block_texts]:
+                recent = self._block(ids, block_a)
+            sets = recent if block_b == block_a else recent.joined(self._block(ids, block_b))
+            result[rows] = sets.jaccard(pairs[rows], workers=self.workers)
+        self._recent = recent
+        return result
+
+    def _block(self, ids: I64, block: int) -> ShingleSets:
+        chosen = ids[block * self.block_texts : (block + 1) * self.block_texts]
+        return ShingleSets.of_texts(
+            self.texts, chosen, positions=self.first[chosen], ngram=self.ngram, workers=self.workers
+        )
+
+
+def _fit(array: npt.NDArray[T], size: int) -> npt.NDArray[T]:
+    """``array`` itself if it holds ``size`` elements, else a copy with doubled capacity."""
+    if size <= len(array):
+        return array
+    grown = np.empty(max(size, 2 * len(array), 1024), dtype=array.dtype)
+    grown[: len(array)] = array
+    return grown

@@ -1,0 +1,96 @@
+"""The array idioms of ``dedupe.arrays`` against NumPy's own and plain Python."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dedupe.arrays import (
+    gather_segments,
+    pair_codes,
+    pairs_of_codes,
+    positions_in_segments,
+    run_ids,
+    run_starts,
+    segment_starts,
+    sort_order,
+    sorted_unique,
+    unique_pairs,
+)
+
+# Keys that differ only in the low bits the packed sort drops, repeats, and full-width keys.
+KEYS = (
+    st.integers(0, 15).map(lambda low: (3 << 60) | low)
+    | st.integers(0, 3)
+    | st.integers(0, 2**64 - 1)
+)
+
+
+@given(st.lists(KEYS, max_size=80))
+def test_sort_order_equals_a_stable_argsort(keys: list[int]) -> None:
+    array = np.array(keys, dtype=np.uint64)
+    order = sort_order(array)
+    assert order.dtype == np.int64
+    np.testing.assert_array_equal(order, np.argsort(array, kind="stable"))
+
+
+@given(st.lists(st.tuples(st.integers(0, 9) | st.integers(0, 2**20), KEYS), max_size=80))
+def test_sort_order_with_owners_equals_lexsort(rows: list[tuple[int, int]]) -> None:
+    owners = np.array([owner for owner, _ in rows], dtype=np.int64)
+    keys = np.array([key for _, key in rows], dtype=np.uint64)
+    np.testing.assert_array_equal(sort_order(keys, owners=owners), np.lexsort((keys, owners)))
+
+
+def test_sort_order_of_many_rows_with_wide_owners_takes_the_exact_sort() -> None:
+    """Owners above 2**40 leave too few key bits in a packed word."""
+    rng = np.random.default_rng(4)
+    keys = rng.integers(0, 2**64, size=5_000, dtype=np.uint64)
+    keys[::3] = keys[0]
+    owners = rng.integers(0, 2**45, size=5_000).astype(np.int64)
+    owners[::2] = 7
+    np.testing.assert_array_equal(sort_order(keys, owners=owners), np.lexsort((keys, owners)))
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2)), max_size=40))
+def test_runs_of_sorted_rows(rows: list[tuple[int, int]]) -> None:
+    rows = sorted(rows)
+    first = np.array([a for a, _ in rows], dtype=np.int64)
+    second = np.array([b for _, b in rows], dtype=np.int64)
+    starts = run_starts(first, second)
+    expected = [index == 0 or rows[index] != rows[index - 1] for index in range(len(rows))]
+    assert starts.tolist() == expected
+    ids = run_ids(starts).tolist()
+    assert ids == [sorted(set(rows)).index(row) for row in rows]
+    assert run_starts(first).tolist() == [
+        index == 0 or rows[index][0] != rows[index - 1][0] for index in range(len(rows))
+    ]
+
+
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), max_size=40))
+def test_pairs_round_trip_through_codes_and_unique_pairs_sort_them(
+    pairs: list[tuple[int, int]],
+) -> None:
+    array = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    np.testing.assert_array_equal(pairs_of_codes(pair_codes(array, 7), 7), array)
+    assert [tuple(pair) for pair in unique_pairs(array, 7).tolist()] == sorted(set(pairs))
+
+
+@given(st.lists(st.integers(-5, 5) | st.integers(-(2**62), 2**62), max_size=50))
+def test_sorted_unique_equals_np_unique(values: list[int]) -> None:
+    array = np.array(values, dtype=np.int64)
+    np.testing.assert_array_equal(sorted_unique(array), np.unique(array))
+
+
+@given(st.lists(st.integers(0, 5), max_size=12), st.data())
+def test_segments_of_a_flat_array(counts: list[int], data: st.DataObject) -> None:
+    array = np.array(counts, dtype=np.int64)
+    starts = [sum(counts[:index]) for index in range(len(counts))]
+    assert segment_starts(array).tolist() == starts
+    assert positions_in_segments(array).tolist() == [i for count in counts for i in range(count)]
+    chosen = data.draw(st.lists(st.integers(0, len(counts) - 1), max_size=8)) if counts else []
+    gathered = gather_segments(
+        np.array([starts[i] for i in chosen], dtype=np.int64),
+        np.array([counts[i] for i in chosen], dtype=np.int64),
+    )
+    assert gathered.tolist() == [starts[i] + k for i in chosen for k in range(counts[i])]

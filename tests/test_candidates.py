@@ -1,0 +1,109 @@
+"""Candidate pairs under the bucket-head rule, against dict buckets in plain Python."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from dedupe.candidates import BUCKET_HEAD, bucket_pairs, bucket_ranks, candidate_pairs
+
+
+def brute_bucket_pairs(keys: list[int], *, head: int) -> set[tuple[int, int]]:
+    """Rows bucketed by key in a dict, in row order: each row with the earlier of the head."""
+    buckets: dict[int, list[int]] = {}
+    for row, key in enumerate(keys):
+        buckets.setdefault(key, []).append(row)
+    return {
+        (earlier, later)
+        for members in buckets.values()
+        for rank, later in enumerate(members)
+        for earlier in members[: min(rank, head)]
+    }
+
+
+def brute_candidate_pairs(rows: list[list[int]], *, head: int) -> list[tuple[int, int]]:
+    """Per band, ``brute_bucket_pairs`` of its column; the union, sorted."""
+    pairs: set[tuple[int, int]] = set()
+    for band in range(len(rows[0]) if rows else 0):
+        pairs |= brute_bucket_pairs([row[band] for row in rows], head=head)
+    return sorted(pairs)
+
+
+def as_set(pairs: np.ndarray) -> set[tuple[int, int]]:
+    found = [(int(a), int(b)) for a, b in pairs.tolist()]
+    assert len(found) == len(set(found)), "no pair is repeated"
+    return set(found)
+
+
+# Keys that differ only in the low bits the packed sort drops, and full-width ones.
+NEAR_KEYS = st.integers(0, 7).map(lambda low: (5 << 40) | low) | st.integers(0, 2**64 - 1)
+
+
+def test_each_text_pairs_with_the_earlier_texts_of_its_bucket() -> None:
+    keys = np.array([5, 7, 5, 5, 7, 9], dtype=np.uint64)
+    assert as_set(bucket_pairs(keys)) == {(0, 2), (0, 3), (2, 3), (1, 4)}
+
+
+def test_only_the_first_head_texts_of_a_bucket_are_partners() -> None:
+    keys = np.zeros(6, dtype=np.uint64)
+    pairs = as_set(bucket_pairs(keys, head=2))
+    assert pairs == {(0, 1), (0, 2), (1, 2), (0, 3), (1, 3), (0, 4), (1, 4), (0, 5), (1, 5)}
+
+
+def test_keys_differing_only_in_low_bits_are_still_separate_buckets() -> None:
+    """Buckets are equal keys, not keys that are merely close (8 and 9 share all high bits)."""
+    keys = np.array([8, 9, 8, 9, 40], dtype=np.uint64)
+    assert as_set(bucket_pairs(keys)) == {(0, 2), (1, 3)}
+
+
+def test_a_hub_bucket_costs_at_most_head_pairs_per_text() -> None:
+    count = 1_000
+    pairs = bucket_pairs(np.full(count, 42, dtype=np.uint64))
+    head = BUCKET_HEAD
+    assert len(pairs) == head * (head - 1) // 2 + (count - head) * head
+    assert np.all(pairs[:, 0] < pairs[:, 1])
+    assert int(pairs[:, 0].max()) == head - 1
+
+
+@given(
+    st.lists(st.integers(0, 6) | NEAR_KEYS, max_size=80),
+    st.integers(1, 5) | st.just(BUCKET_HEAD),
+)
+def test_bucket_pairs_equal_dict_buckets(keys: list[int], head: int) -> None:
+    found = bucket_pairs(np.array(keys, dtype=np.uint64), head=head)
+    assert found.dtype == np.int64
+    assert found.shape[1:] == (2,)
+    assert as_set(found) == brute_bucket_pairs(keys, head=head)
+
+
+@given(st.lists(st.integers(0, 4) | NEAR_KEYS, max_size=60))
+def test_bucket_ranks_count_the_earlier_texts_of_the_bucket(keys: list[int]) -> None:
+    expected = [keys[:row].count(key) for row, key in enumerate(keys)]
+    assert bucket_ranks(np.array(keys, dtype=np.uint64)).tolist() == expected
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+@given(
+    keys=hnp.arrays(
+        np.uint64, st.tuples(st.integers(0, 40), st.integers(1, 5)), elements=st.integers(0, 3)
+    ),
+    head=st.integers(1, 4),
+)
+def test_candidates_one_band_at_a_time_equal_dict_buckets_of_all_bands(
+    keys: np.ndarray, head: int, workers: int
+) -> None:
+    """Few key values, so pairs repeat across bands and are merged more than once."""
+    columns = (keys[:, band] for band in range(keys.shape[1]))
+    found = candidate_pairs(columns, count=len(keys), head=head, workers=workers)
+    assert [tuple(pair) for pair in found.tolist()] == brute_candidate_pairs(
+        keys.tolist(), head=head
+    )
+
+
+def test_no_texts_or_no_bands_give_no_candidates() -> None:
+    assert candidate_pairs([], count=0).shape == (0, 2)
+    assert candidate_pairs([np.empty(0, np.uint64)] * 3, count=0).shape == (0, 2)
+    assert bucket_pairs(np.empty(0, np.uint64)).shape == (0, 2)
