@@ -15,8 +15,8 @@ Edges = list[tuple[int, int, float]]
 def sequential(count: int, edges: Edges, *, leaders: int = 0) -> tuple[list[int], list[float]]:
     """Texts in order: each joins the first representative it has an edge with, else leads."""
     before: dict[int, list[tuple[int, float]]] = {}
-    for earlier, later, similarity in edges:
-        before.setdefault(later, []).append((earlier, similarity))
+    for earlier, later, weight in edges:
+        before.setdefault(later, []).append((earlier, weight))
     representative = list(range(count))
     similarity = [1.0] * count
     leads = set(range(leaders))

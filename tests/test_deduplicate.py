@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from typing import TypedDict
 
 import pytest
 from hypothesis import given
@@ -12,9 +13,19 @@ from hypothesis import strategies as st
 import dedupe
 from tests.exact import greedy_keep
 
+
+class HighRecall(TypedDict):
+    """The options of ``HIGH_RECALL``: exactly these keys, so they unpack beside others."""
+
+    num_perm: int
+    bands: int
+    rows: int
+    ngram: int
+
+
 # One row per band: every pair with Jaccard >= 0.5 is an LSH candidate except with
 # probability below 0.5**32, so results can be compared with exact all-pairs references.
-HIGH_RECALL: dict[str, int] = {"num_perm": 32, "bands": 32, "rows": 1, "ngram": 2}
+HIGH_RECALL: HighRecall = {"num_perm": 32, "bands": 32, "rows": 1, "ngram": 2}
 
 WORDS = [f"w{number}" for number in range(20)]
 

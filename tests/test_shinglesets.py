@@ -171,11 +171,6 @@ def test_the_verifier_answers_later_pairs_from_the_block_it_built(
     assert built == [6, 2]
 
 
-@pytest.mark.xfail(
-    reason="src bug: CorpusVerifier reuses its last block when only the block's first id "
-    "matches, so a text the block lacks is looked up as another text",
-    strict=True,
-)
 def test_a_later_call_with_a_text_the_last_block_lacks_is_verified_exactly() -> None:
     texts = ["a b c d", "a b c d x", "z y w v", "q r s t"]
     verifier = CorpusVerifier(texts, np.arange(4, dtype=np.int64), 2)

@@ -172,7 +172,8 @@ class CorpusVerifier:
         cuts = np.flatnonzero(np.diff(low[order]) | np.diff(high[order])) + 1
         for rows in np.split(order, cuts):
             block_a, block_b = int(low[rows[0]]), int(high[rows[0]])
-            if recent is None or recent.ids[0] != ids[block_a * self.block_texts]:
+            chosen = ids[block_a * self.block_texts : (block_a + 1) * self.block_texts]
+            if recent is None or not np.array_equal(recent.ids, chosen):
                 recent = self._block(ids, block_a)
             sets = recent if block_b == block_a else recent.joined(self._block(ids, block_b))
             result[rows] = sets.jaccard(pairs[rows], workers=self.workers)

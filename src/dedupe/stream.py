@@ -54,9 +54,10 @@ def _keep_first(batches: Iterator[list[str]], settings: Settings) -> Iterator[st
     store = Store(settings, member_sets=False)
     for batch in batches:
         placed = store.place(fingerprint_batch(batch, settings))
-        distinct = np.maximum(placed.distinct, 0)
-        leads = placed.new & (store.representative[distinct] == distinct)
-        for row in np.flatnonzero(leads | (placed.distinct < 0)).tolist():
+        kept = placed.distinct < 0  # empty texts never match anything
+        new = np.flatnonzero(placed.new)
+        kept[new] = store.representative[placed.distinct[new]] == placed.distinct[new]
+        for row in np.flatnonzero(kept).tolist():
             yield batch[row]
 
 
