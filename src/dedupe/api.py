@@ -8,7 +8,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from dedupe.cluster import Cluster, Member
-from dedupe.corpus import Span, load_corpus
+from dedupe.corpus import MAX_FILE_SIZE, Span, load_corpus
 from dedupe.datasets import TextFiles
 from dedupe.parallel import resolve_workers
 from dedupe.pipeline import PositionClusters, find_clusters
@@ -116,6 +116,7 @@ def find_duplicates_in_files(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     encoding: str = "utf-8",
+    max_file_size: int = MAX_FILE_SIZE,
     workers: int | None = None,
     **options: Unpack[Options],
 ) -> list[Cluster[Span]]:
@@ -123,12 +124,15 @@ def find_duplicates_in_files(
 
     Folders are walked recursively (see ``dedupe.corpus`` for what is read and how
     paragraphs are split). Raises ``CorpusError`` naming the file when one cannot be
-    read or decoded; binary files are passed over. ``workers`` is as for
+    read or decoded; binary files, files that are not regular files (FIFOs, devices) and
+    files larger than ``max_file_size`` bytes are passed over. ``workers`` is as for
     ``find_duplicates``.
     """
     settings = settings_from(options)
     workers = resolve_workers(workers)
-    corpus = load_corpus(paths, include=include, exclude=exclude, encoding=encoding)
+    corpus = load_corpus(
+        paths, include=include, exclude=exclude, encoding=encoding, max_file_size=max_file_size
+    )
     spans = [paragraph.span for paragraph in corpus.paragraphs]
     texts = [paragraph.text for paragraph in corpus.paragraphs]
     return cluster_texts(spans, texts, settings, workers=workers)
