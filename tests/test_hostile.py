@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import json
 import os
 import resource
 import stat
@@ -297,3 +298,21 @@ def test_lone_carriage_returns_end_lines_as_editors_show_them(tmp_path: Path) ->
     (root / "docs" / "mac.txt").write_bytes(f"{paragraph(5)}\r\r{paragraph(1)}\r".encode())
     result = run(root, "check", "--no-cache")
     assert "docs/mac.txt:3: near-duplicate of docs/a.txt:1 (similarity 1.00)" in result.out
+
+
+def test_a_name_that_is_not_utf8_is_escaped_in_every_format(tmp_path: Path) -> None:
+    root = project(tmp_path / "p")
+    name = os.fsdecode(b"caf\xe9.txt")
+    (root / "docs" / name).write_text(f"{near_copy(paragraph(1), changed=3)}\n")
+    strict = {"PYTHONIOENCODING": "utf-8"}
+    text = run(root, "check", "--no-cache", env=strict)
+    assert "docs/caf\\xe9.txt:1: near-duplicate of docs/a.txt:1" in text.out
+    document = run(root, "check", "--no-cache", "--format", "json", env=strict)
+    paths = [
+        member["path"]
+        for cluster in json.loads(document.out.encode("utf-8"))["clusters"]
+        for member in cluster["members"]
+    ]
+    assert "docs/caf\\xe9.txt" in paths
+    github = run(root, "check", "--no-cache", "--format", "github", env=strict)
+    assert "::warning file=docs/caf\\xe9.txt,line=1," in github.out

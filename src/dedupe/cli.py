@@ -429,7 +429,7 @@ def _relative(path: Path) -> Path:
 
 
 def _say(message: str) -> None:
-    print(f"dedupe: {message}", file=sys.stderr)
+    print(f"dedupe: {report.shown(message)}", file=sys.stderr)
 
 
 def _note(run: _Run, message: str) -> None:
