@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import resource
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -24,9 +25,10 @@ from pathlib import Path
 import pytest
 
 from dedupe import CorpusError, Settings, SettingsError, cli
+from dedupe.cache import CACHE_FILE_NAME
 from dedupe.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERNAL
 from dedupe.corpus import read_bytes
-from tests.test_cli import near_copy, paragraph
+from tests.test_cli import SEEDS, near_copy, paragraph
 
 MEMORY_LIMIT = 400 * 2**20
 """Address space of one run: the seeds need about 300 MiB of it (mostly libraries)."""
@@ -316,3 +318,51 @@ def test_a_name_that_is_not_utf8_is_escaped_in_every_format(tmp_path: Path) -> N
     assert "docs/caf\\xe9.txt" in paths
     github = run(root, "check", "--no-cache", "--format", "github", env=strict)
     assert "::warning file=docs/caf\\xe9.txt,line=1," in github.out
+
+
+# Item 4: a damaged cache never changes a result.
+
+
+def seeds_project(root: Path) -> Path:
+    """A project whose corpus is a copy of the seeds (58 clusters)."""
+    project(root)
+    for seed in sorted(SEEDS.iterdir()):
+        (root / "docs" / seed.name).write_bytes(seed.read_bytes())
+    return root
+
+
+def test_corrupted_cache_rows_are_recomputed_with_a_warning(tmp_path: Path) -> None:
+    root = seeds_project(tmp_path / "p")
+    clean = run(root, "check", "--no-cache")
+    assert run(root, "check").out == clean.out  # fills the cache
+    with sqlite3.connect(root / ".dedupe-cache" / CACHE_FILE_NAME) as connection:
+        connection.execute(
+            "UPDATE fingerprints SET token_counts = randomblob(length(token_counts))"
+            " WHERE file_hash = (SELECT max(file_hash) FROM fingerprints)"
+        )
+    damaged = run(root, "check", "-v")
+    assert (damaged.code, damaged.out) == (clean.code, clean.out)
+    assert "1 damaged rows (failed their checksum); fingerprinting those files again" in damaged.err
+    assert "fingerprinted 1 of 4 files, 3 from the cache" in damaged.err
+    again = run(root, "check", "-v")
+    assert "warning" not in again.err
+    assert "fingerprinted 0 of 4 files, 4 from the cache" in again.err
+
+
+def test_a_cache_sqlite_calls_malformed_is_rebuilt_and_not_claimed(tmp_path: Path) -> None:
+    root = seeds_project(tmp_path / "p")
+    clean = run(root, "check", "--no-cache")
+    run(root, "check")
+    cache_file = root / ".dedupe-cache" / CACHE_FILE_NAME
+    data = bytearray(cache_file.read_bytes())
+    page = 4096
+    assert len(data) > 3 * page
+    data[2 * page : len(data)] = b"\xa5" * (len(data) - 2 * page)  # the table's pages
+    cache_file.write_bytes(bytes(data))
+    damaged = run(root, "check", "-v")
+    assert (damaged.code, damaged.out) == (clean.code, clean.out)
+    assert "is damaged (database disk image is malformed); rebuilding it" in damaged.err
+    assert "fingerprinted 4 of 4 files, 0 from the cache" in damaged.err
+    again = run(root, "check", "-v")
+    assert "warning" not in again.err
+    assert "fingerprinted 0 of 4 files, 4 from the cache" in again.err

@@ -385,8 +385,8 @@ def _scan(run: _Run, files: list[tuple[Path, str]]) -> Scan:
     if cache is not None:
         _note(
             run,
-            f"fingerprinted {scan.fingerprinted_files} of {len(scan.files)} files "
-            f"(the others from {cache.path.as_posix()})",
+            f"fingerprinted {scan.fingerprinted_files} of {len(scan.files)} files, "
+            f"{cache.hits} from the cache {cache.path.as_posix()}",
         )
     return scan
 
