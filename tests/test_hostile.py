@@ -366,3 +366,21 @@ def test_a_cache_sqlite_calls_malformed_is_rebuilt_and_not_claimed(tmp_path: Pat
     again = run(root, "check", "-v")
     assert "warning" not in again.err
     assert "fingerprinted 0 of 4 files, 4 from the cache" in again.err
+
+
+# Item 5: writing the baseline keeps what the user set on it.
+
+
+def test_the_baseline_keeps_its_mode_and_its_symlink(tmp_path: Path) -> None:
+    root = project(tmp_path / "p")
+    shared = root / "shared" / "baseline.json"
+    shared.parent.mkdir()
+    shared.write_text('{"version": 1, "entries": []}\n')
+    shared.chmod(0o664)
+    (root / ".dedupe-baseline.json").symlink_to("shared/baseline.json")
+    result = run(root, "baseline", "--no-cache", changes=["shared/baseline.json"])
+    assert result.code == EXIT_CLEAN, result.err
+    assert (root / ".dedupe-baseline.json").is_symlink()
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o664
+    assert len(json.loads(shared.read_text())["entries"]) == 1
+    assert sorted(path.name for path in shared.parent.iterdir()) == ["baseline.json"]
