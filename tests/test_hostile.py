@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import io
 import json
 import os
 import resource
@@ -18,16 +19,20 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
-from dedupe import CorpusError, Settings, SettingsError, cli
+from dedupe import CorpusError, Index, IndexFileError, Settings, SettingsError, cli
 from dedupe.cache import CACHE_FILE_NAME
 from dedupe.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERNAL
 from dedupe.corpus import read_bytes
+from dedupe.indexfile import header_checksum, write_index_file
 from tests.test_cli import SEEDS, near_copy, paragraph
 
 MEMORY_LIMIT = 400 * 2**20
@@ -384,3 +389,85 @@ def test_the_baseline_keeps_its_mode_and_its_symlink(tmp_path: Path) -> None:
     assert stat.S_IMODE(shared.stat().st_mode) == 0o664
     assert len(json.loads(shared.read_text())["entries"]) == 1
     assert sorted(path.name for path in shared.parent.iterdir()) == ["baseline.json"]
+
+
+# Items 3 and 7: crafted index files are refused before anything is allocated for them.
+
+
+def saved_index(tmp_path: Path) -> tuple[Path, dict[str, Any], dict[str, np.ndarray]]:
+    """A saved index and its header fields and arrays, to craft variants from."""
+    path = tmp_path / "texts.index"
+    index = Index()
+    index.add({"first": paragraph(1), "second": paragraph(2)})
+    index.save(path)
+    with zipfile.ZipFile(path) as archive:
+        header = json.loads(archive.read("header.json"))
+    with np.load(path, allow_pickle=False) as stored:
+        arrays = {name: stored[name] for name in stored.files if name != "header.json"}
+    return path, {"settings": header["settings"], "count": header["count"]}, arrays
+
+
+def index_refusal(path: Path) -> str:
+    with pytest.raises(IndexFileError) as caught:
+        Index.load(path)
+    return str(caught.value)
+
+
+def test_an_index_header_with_a_huge_num_perm_is_refused(tmp_path: Path) -> None:
+    path, fields, arrays = saved_index(tmp_path)
+    settings = {**fields["settings"], "num_perm": 10**9}
+    write_index_file(path, {**fields, "settings": settings}, arrays)
+    assert "num_perm must be in [1, 4096], got 1000000000" in index_refusal(path)
+
+
+def test_index_settings_changed_without_their_checksum_are_refused(tmp_path: Path) -> None:
+    path, _, _ = saved_index(tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    header = json.loads(members["header.json"])
+    header["settings"]["threshold"] = 0.9  # a valid value, but not the one written
+    members["header.json"] = json.dumps(header).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    assert index_refusal(path).endswith("the header fails its checksum (the file is damaged)")
+
+
+def test_an_index_with_a_compressed_member_is_refused(tmp_path: Path) -> None:
+    path, _, _ = saved_index(tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("header.json", members.pop("header.json"), zipfile.ZIP_STORED)
+        for name, data in members.items():
+            archive.writestr(name, data)
+    assert "is compressed; dedupe writes and reads stored members only" in index_refusal(path)
+
+
+def test_an_index_whose_array_claims_more_than_it_holds_is_refused(tmp_path: Path) -> None:
+    path, fields, arrays = saved_index(tmp_path)
+    write_index_file(path, fields, arrays)
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    header = json.loads(members["header.json"])
+    header["arrays"]["set_values"]["shape"] = [2**40]  # 8 TiB claimed, a few bytes held
+    members["header.json"] = json.dumps({**header, "sha256": header_checksum(header)}).encode()
+    claim = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        claim, {"descr": "<u8", "fortran_order": False, "shape": (2**40,)}
+    )
+    members["set_values.npy"] = claim.getvalue() + arrays["set_values"].tobytes()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    assert index_refusal(path).endswith(
+        "array 'set_values' does not hold the 8796093022208 bytes its shape needs"
+    )
+
+
+def test_an_index_key_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
+    path, fields, arrays = saved_index(tmp_path)
+    arrays["key_text"] = arrays["key_text"].copy()
+    arrays["key_text"][0] = 0xFF
+    write_index_file(path, fields, arrays)
+    assert "damaged index (a key is not UTF-8" in index_refusal(path)

@@ -162,7 +162,10 @@ class Index:
         lookup.restore(arrays["band_keys"], arrays["band_ids"])
         sets = ShingleStore.from_arrays(arrays["set_values"], arrays["set_offsets"])
         index._seen = Seen(stored, lookup=lookup, sets=sets)
-        index._keys = _decode_keys(arrays)
+        try:
+            index._keys = _decode_keys(arrays)
+        except UnicodeDecodeError as error:
+            raise IndexFileError(f"{path}: damaged index (a key is not UTF-8: {error})") from None
         index._key_set = set(index._keys)
         if len(index._key_set) != len(index._keys):
             raise IndexFileError(f"{path}: damaged index (repeated keys)")
