@@ -26,9 +26,20 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas
 import pytest
 
-from dedupe import CorpusError, Index, IndexFileError, Settings, SettingsError, cli
+from dedupe import (
+    CorpusError,
+    Index,
+    IndexFileError,
+    Settings,
+    SettingsError,
+    cli,
+    deduplicate,
+    find_duplicates,
+    find_duplicates_in_files,
+)
 from dedupe.cache import CACHE_FILE_NAME
 from dedupe.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERNAL
 from dedupe.corpus import read_bytes
@@ -471,3 +482,35 @@ def test_an_index_key_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
     arrays["key_text"][0] = 0xFF
     write_index_file(path, fields, arrays)
     assert "damaged index (a key is not UTF-8" in index_refusal(path)
+
+
+# Item 7: library arguments that would silently give a wrong answer.
+
+
+def test_one_folder_as_a_str_is_a_type_error_naming_the_fix(tmp_path: Path) -> None:
+    with pytest.raises(TypeError, match=r"not a single str; wrap it in a list: \['folder'\]$"):
+        find_duplicates_in_files("folder")
+
+
+def test_a_data_frame_is_a_type_error_naming_the_fix() -> None:
+    frame = pandas.DataFrame({"text": [paragraph(1), paragraph(1)]})
+    with pytest.raises(TypeError, match=r"iterates as its column names; pass its text column"):
+        find_duplicates(frame)
+    assert [cluster.keys for cluster in find_duplicates(frame["text"])] == [(0, 1)]
+    with pytest.raises(TypeError, match=r"pass its text column"):
+        deduplicate(frame)
+
+
+def test_a_mapping_is_a_type_error_for_deduplicate() -> None:
+    texts = {"a": paragraph(1), "b": paragraph(1)}
+    with pytest.raises(TypeError, match=r"iterates as its keys; pass its values: texts\.values"):
+        deduplicate(texts)
+    assert list(deduplicate(texts.values())) == [paragraph(1)]
+
+
+@pytest.mark.parametrize("folder", ["", ".", "docs/.."])
+def test_the_project_root_is_refused_as_the_cache_folder(tmp_path: Path, folder: str) -> None:
+    root = project(tmp_path / "p")
+    result = run(root, "check", "--cache-dir", folder)  # no .gitignore of '*' in the root
+    assert result.code == EXIT_ERROR
+    assert one_line(result).startswith("dedupe: error: --cache-dir must")

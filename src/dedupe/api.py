@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 from dedupe.cluster import Cluster, Member
 from dedupe.corpus import MAX_FILE_SIZE, Span, load_corpus
 from dedupe.datasets import TextFiles
+from dedupe.inputs import check_paths, check_texts
 from dedupe.parallel import resolve_workers
 from dedupe.pipeline import PositionClusters, find_clusters
 from dedupe.settings import Options, Settings, settings_from
@@ -92,6 +93,7 @@ def find_duplicates(
     >>> [c.keys for c in find_duplicates(["a b c d e f", "x y z", "A b, c d e f!"])]
     [(0, 2)]
     """
+    check_texts(texts, keyed=True)
     settings = settings_from(options)
     _check_engine_options(
         texts, engine=engine, client=client, partitions=partitions, workers=workers, output=output
@@ -128,6 +130,7 @@ def find_duplicates_in_files(
     files larger than ``max_file_size`` bytes are passed over. ``workers`` is as for
     ``find_duplicates``.
     """
+    check_paths(paths)
     settings = settings_from(options)
     workers = resolve_workers(workers)
     corpus = load_corpus(

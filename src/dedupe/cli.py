@@ -247,6 +247,7 @@ def _run(arguments: argparse.Namespace) -> _Run:
         raise SettingsError(f"--min-length must be >= 0, got {min_length}")
     root = _relative(config.root)
     use_cache = not arguments.no_cache and config.get("cache") is not False
+    cache_dir = Path(_cache_dir(pick("cache-dir", root / CACHE_FOLDER_NAME), root=config.root))
     return _Run(
         settings=settings,
         config=config,
@@ -257,10 +258,23 @@ def _run(arguments: argparse.Namespace) -> _Run:
         min_length=min_length,
         max_file_size=parse_size(pick("max-file-size", MAX_FILE_SIZE)),
         baseline=Path(pick("baseline", root / BASELINE_FILE_NAME)),
-        cache_dir=Path(pick("cache-dir", root / CACHE_FOLDER_NAME)) if use_cache else None,
+        cache_dir=cache_dir if use_cache else None,
         progress=not arguments.no_progress,
         verbose=arguments.verbose,
     )
+
+
+def _cache_dir(value: str | Path, *, root: Path) -> str | Path:
+    """The cache folder, refused when it is a folder of the user's own (it gets ``*`` ignored)."""
+    if str(value) == "":
+        raise SettingsError("--cache-dir must name a folder, got ''")
+    folder = Path(value).resolve()
+    for mine, what in ((root.resolve(), "the project root"), (Path.cwd(), "the working directory")):
+        if mine.is_relative_to(folder):
+            raise SettingsError(
+                f"--cache-dir must be a folder of its own, not {what} or above it, got {value!r}"
+            )
+    return value
 
 
 def _check(arguments: argparse.Namespace) -> int:

@@ -25,6 +25,7 @@ import numpy.typing as npt
 
 from dedupe.batches import text_batches
 from dedupe.hashing import I64, U64, gather_segments, sorted_unique
+from dedupe.inputs import check_texts
 from dedupe.pipeline import BATCH_SIZE, group_by_content
 from dedupe.seen import Batch, Seen, prepare
 from dedupe.settings import Options, Settings, settings_from
@@ -49,6 +50,7 @@ def deduplicate(
     >>> list(deduplicate(["a b c d e f", "x y z", "A b, c d e f!"]))
     ['a b c d e f', 'x y z']
     """
+    check_texts(texts, keyed=False)
     settings = settings_from(options)
     return _deduplicate(text_batches(texts, batch_size=batch_size), settings)
 
