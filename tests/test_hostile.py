@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import dask
 import numpy as np
 import pandas
 import pytest
@@ -43,8 +44,11 @@ from dedupe import (
 from dedupe.cache import CACHE_FILE_NAME
 from dedupe.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERNAL
 from dedupe.corpus import read_bytes
+from dedupe.errors import EngineError
 from dedupe.indexfile import header_checksum, write_index_file
+from tests.dask_cluster import KillOnce, local_client
 from tests.test_cli import SEEDS, near_copy, paragraph
+from tests.test_dask_engine import make_corpus
 
 MEMORY_LIMIT = 400 * 2**20
 """Address space of one run: the seeds need about 300 MiB of it (mostly libraries)."""
@@ -514,3 +518,27 @@ def test_the_project_root_is_refused_as_the_cache_folder(tmp_path: Path, folder:
     result = run(root, "check", "--cache-dir", folder)  # no .gitignore of '*' in the root
     assert result.code == EXIT_ERROR
     assert one_line(result).startswith("dedupe: error: --cache-dir must")
+
+
+# Item 8: a worker lost mid-run.
+
+
+def test_a_dask_run_survives_a_worker_killed_mid_run(tmp_path: Path) -> None:
+    texts = make_corpus(4_000, seed=8)
+    with local_client() as client:
+        client.register_plugin(KillOnce(str(tmp_path / "killed"), "fingerprint"))
+        found = find_duplicates(texts, engine="dask", client=client)
+    assert (tmp_path / "killed").exists()  # a worker died holding its part of the texts
+    assert found == find_duplicates(texts)
+
+
+def test_a_dask_run_that_still_fails_raises_one_error_saying_so(tmp_path: Path) -> None:
+    texts = make_corpus(4_000, seed=8)
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), local_client() as client:
+        client.register_plugin(KillOnce(str(tmp_path / "killed"), "fingerprint"))
+        with pytest.raises(EngineError) as caught:
+            find_duplicates(texts, engine="dask", client=client)
+    message = str(caught.value)
+    assert message.startswith("the Dask run failed after retrying its tasks (KilledWorker: ")
+    assert "dedupe-fingerprint-" in message
+    assert "\n" not in message
