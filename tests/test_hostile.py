@@ -1,10 +1,13 @@
 """Hostile input: nothing hangs, nothing exhausts memory, nothing silently changes a result.
 
-Each test builds one piece of a hostile corpus in a temporary project and runs the real
+Each test builds one piece of a hostile corpus in a temporary project (a FIFO, a symlink
+to ``/dev/zero``, a huge line, UTF-16/32 files with a byte order mark, a name that is not
+UTF-8, a lone-CR file, a deeply nested baseline, corrupted cache rows, a malformed cache,
+crafted index files, a killed Dask worker) and, for the command line, runs the real
 command in a subprocess under a memory limit (``RLIMIT_AS``) and a time limit, then
-checks that no file the user owns changed. To add a case, build it with the helpers
-here (``project``, ``hostile``), run ``dedupe`` with ``run`` and assert on the result;
-``run`` does the limits and the before-and-after checksums.
+checks that no file the user owns changed. To add a case, start from ``project`` (or
+``seeds_project``), add the hostile file, call ``run`` and assert on the result; ``run``
+applies the limits and compares checksums of every file before and after.
 """
 
 from __future__ import annotations

@@ -247,7 +247,7 @@ def _run(arguments: argparse.Namespace) -> _Run:
         raise SettingsError(f"--min-length must be >= 0, got {min_length}")
     root = _relative(config.root)
     use_cache = not arguments.no_cache and config.get("cache") is not False
-    cache_dir = Path(_cache_dir(pick("cache-dir", root / CACHE_FOLDER_NAME), root=config.root))
+    cache_dir = _cache_dir(pick("cache-dir", root / CACHE_FOLDER_NAME), root=config.root)
     return _Run(
         settings=settings,
         config=config,
@@ -264,7 +264,7 @@ def _run(arguments: argparse.Namespace) -> _Run:
     )
 
 
-def _cache_dir(value: str | Path, *, root: Path) -> str | Path:
+def _cache_dir(value: str | Path, *, root: Path) -> Path:
     """The cache folder, refused when it is a folder of the user's own (it gets ``*`` ignored)."""
     if str(value) == "":
         raise SettingsError("--cache-dir must name a folder, got ''")
@@ -274,7 +274,7 @@ def _cache_dir(value: str | Path, *, root: Path) -> str | Path:
             raise SettingsError(
                 f"--cache-dir must be a folder of its own, not {what} or above it, got {value!r}"
             )
-    return value
+    return Path(value)
 
 
 def _check(arguments: argparse.Namespace) -> int:
