@@ -80,6 +80,15 @@ def signature(hashes: list[int], *, num_perm: int, seed: int) -> list[int]:
     ]
 
 
+def bands_rows(*, threshold: float, num_perm: int, recall: float) -> tuple[int, int]:
+    """The most rows whose S-curve reaches ``recall`` at ``threshold``, trying every one."""
+    for rows in range(num_perm, 0, -1):
+        bands = num_perm // rows
+        if lsh.candidate_probability(threshold, bands=bands, rows=rows) >= recall:
+            return bands, rows
+    return num_perm, 1
+
+
 def band_keys(signature: list[int], *, bands: int, rows: int) -> list[int]:
     """One 64-bit key per band: weighted sum of the band's slots plus the band number."""
     weights = [int(w) for w in odd_constants(rows, salt=lsh._ROW_MULTIPLIERS_SALT)]

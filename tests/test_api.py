@@ -130,8 +130,8 @@ def test_non_string_input_raises_type_error_naming_the_position(
         ({"threshold": 1.5}, r"threshold must be in \(0.0, 1.0\], got 1.5"),
         ({"threshold": math.nan}, r"threshold must be in \(0.0, 1.0\], got nan"),
         ({"threshold": "high"}, "threshold must be a number, got 'high'"),
-        ({"num_perm": 0}, r"num_perm must be >= 1, got 0"),
-        ({"ngram": 0}, r"ngram must be >= 1, got 0"),
+        ({"num_perm": 0}, r"num_perm must be in \[1, 4096\], got 0"),
+        ({"ngram": 0}, r"ngram must be in \[1, 64\], got 0"),
         ({"seed": -1}, r"seed must be in \[0, 4294967295\], got -1"),
         ({"bands": 0}, r"bands must be in \[1, 128\], got 0"),
         (

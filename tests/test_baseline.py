@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from dedupe.baseline import (
-    BaselineError,
     Entry,
     entries_for,
     paragraph_key,
@@ -18,6 +17,7 @@ from dedupe.baseline import (
 )
 from dedupe.cluster import Cluster, Member
 from dedupe.corpus import Span
+from dedupe.errors import BaselineError
 
 
 def cluster(*spans: Span) -> Cluster[Span]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dedupe.cache import CACHE_FILE_NAME, FingerprintCache
+from dedupe.cache import CACHE_FILE_NAME, KEEP_RUNS, FingerprintCache
 from dedupe.cli import main
 from dedupe.fingerprint import Fingerprints, fingerprint
 from dedupe.settings import DEFAULT_NGRAM, Settings
@@ -93,14 +93,30 @@ def test_a_cache_of_another_library_version_is_cleared(tmp_path: Path) -> None:
     assert "was written by dedupe 1.0; clearing it" in warnings[0]
 
 
-def test_a_damaged_row_is_never_used(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "UPDATE fingerprints SET band_keys = x'0102'",  # not its shape
+        "UPDATE fingerprints SET token_counts = randomblob(length(token_counts))",
+        "UPDATE fingerprints SET paragraphs = 0, content = x'', token_counts = x'',"
+        " band_keys = x''",  # a consistent row, but not the one written
+    ],
+)
+def test_a_damaged_row_is_never_used_and_is_written_again(tmp_path: Path, damage: str) -> None:
     warnings: list[str] = []
-    open_cache(tmp_path, warnings).put({b"file": fingerprint(TEXTS, Settings())})
+    expected = fingerprint(TEXTS, Settings())
+    open_cache(tmp_path, warnings).put({b"file": expected, b"other": expected})
     with sqlite3.connect(tmp_path / CACHE_FILE_NAME) as connection:
-        connection.execute("UPDATE fingerprints SET band_keys = x'0102'")
-    assert open_cache(tmp_path, warnings).get([b"file"]) == {}
+        connection.execute(f"{damage} WHERE file_hash = x'66696c65'")  # b"file"
+    cache = open_cache(tmp_path, warnings)
+    assert sorted(cache.get([b"file", b"other"])) == [b"other"]
+    assert warnings == [
+        f"cache {(tmp_path / CACHE_FILE_NAME).as_posix()}: 1 damaged rows (failed their "
+        "checksum); fingerprinting those files again"
+    ]
+    cache.put({b"file": expected})
+    assert_same(open_cache(tmp_path, warnings).get([b"file"])[b"file"], expected)
     assert len(warnings) == 1
-    assert "damaged (a row does not match its shape); rebuilding it" in warnings[0]
 
 
 def test_a_folder_that_cannot_hold_the_cache_is_skipped(tmp_path: Path) -> None:
@@ -138,7 +154,25 @@ def test_concurrent_runs_share_one_cache_safely(tmp_path: Path) -> None:
     assert results == [[], [], [], []]
     warnings: list[str] = []
     keys = [f"{worker}-{number}".encode() for worker in range(4) for number in range(15)]
-    assert len(open_cache(tmp_path, warnings).get(keys)) == 60
+    found = open_cache(tmp_path, warnings).get(keys)
+    assert len(found) >= KEEP_RUNS  # the rows of the last runs; older ones are pruned
+    for key, value in found.items():
+        assert_same(value, fingerprint([f"{key.decode()} {text}" for text in TEXTS], Settings()))
+    assert warnings == []
+
+
+def test_rows_no_recent_run_used_are_pruned(tmp_path: Path) -> None:
+    warnings: list[str] = []
+    value = fingerprint(TEXTS, Settings())
+    open_cache(tmp_path, warnings).put({b"gone": value, b"kept": value})
+    for _ in range(KEEP_RUNS):
+        cache = open_cache(tmp_path, warnings)
+        assert b"kept" in cache.get([b"kept"])
+        cache.put({})
+        cache.close()
+    with sqlite3.connect(tmp_path / CACHE_FILE_NAME) as connection:
+        rows = connection.execute("SELECT file_hash FROM fingerprints").fetchall()
+    assert rows == [(b"kept",)]
 
 
 def test_a_corrupted_cache_never_changes_the_result(

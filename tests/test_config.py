@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from dedupe.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, main
-from dedupe.config import ConfigError, find_config, load_config
+from dedupe.config import find_config, load_config
+from dedupe.errors import ConfigError
 
 TEXT = " ".join(f"w{index}" for index in range(40))
 NEAR = TEXT.rsplit(" ", 3)[0] + " x1 x2 x3"  # Jaccard 33/39 = 0.85
@@ -75,7 +76,7 @@ def test_every_key_is_used(project: Path, capsys: pytest.CaptureFixture[str]) ->
         ("thresold = 0.9", "[tool.dedupe] unknown key 'thresold'; known keys: baseline, cache,"),
         ("threshold = 'high'", "[tool.dedupe] threshold must be a number, got 'high'"),
         ("threshold = 1.5", "[tool.dedupe] threshold must be in (0.0, 1.0], got 1.5"),
-        ("num-perm = 0", "[tool.dedupe] num-perm must be >= 1, got 0"),
+        ("num-perm = 0", "[tool.dedupe] num-perm must be in [1, 4096], got 0"),
         ("paths = 'docs'", "[tool.dedupe] paths must be a list of strings, got 'docs'"),
         ("min-length = -3", "[tool.dedupe] min-length must be an integer >= 0, got -3"),
         ("format = 'xml'", "[tool.dedupe] format must be one of github, json, text, got 'xml'"),

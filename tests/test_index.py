@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 import dedupe
 from dedupe import Index, IndexFileError
 from dedupe.index import Key
+from dedupe.indexfile import header_checksum
 from dedupe.settings import Settings
 from tests.exact import jaccard, shingle_set
 from tests.test_deduplicate import HIGH_RECALL, corpora, paragraph
@@ -186,7 +187,8 @@ def rewrite(path: Path, *, header: dict[str, object] | None = None, drop: str = 
     with zipfile.ZipFile(path) as archive:
         members = {name: archive.read(name) for name in archive.namelist() if name != drop}
     if header is not None:
-        members["header.json"] = json.dumps(header).encode()
+        signed = {**header, "sha256": header_checksum(header)}  # a crafted, consistent file
+        members["header.json"] = json.dumps(signed).encode()
     with zipfile.ZipFile(path, "w") as archive:
         for name, data in members.items():
             archive.writestr(name, data)
@@ -281,7 +283,7 @@ def replace_array(path: Path, name: str, array: np.ndarray) -> None:
     with zipfile.ZipFile(path) as archive:
         members = {member: archive.read(member) for member in archive.namelist()}
     members[f"{name}.npy"] = buffer.getvalue()
-    members["header.json"] = json.dumps(header).encode()
+    members["header.json"] = json.dumps({**header, "sha256": header_checksum(header)}).encode()
     with zipfile.ZipFile(path, "w") as archive:
         for member, data in members.items():
             archive.writestr(member, data)
@@ -360,7 +362,7 @@ def test_an_array_of_another_dtype_is_refused(saved: Path) -> None:
     np.lib.format.write_array(buffer, replacement)
     members["key_ints.npy"] = buffer.getvalue()
     arrays["key_ints"] = {**arrays["key_ints"], "dtype": "<i4"}
-    members["header.json"] = json.dumps(header).encode()
+    members["header.json"] = json.dumps({**header, "sha256": header_checksum(header)}).encode()
     with zipfile.ZipFile(saved, "w") as archive:
         for name, data in members.items():
             archive.writestr(name, data)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
 from dedupe import lsh
+from tests import reference
 
 
 @given(threshold=st.floats(0.05, 1.0), num_perm=st.integers(16, 512))
@@ -22,6 +25,25 @@ def test_derived_bands_reach_99_percent_at_the_threshold(threshold: float, num_p
     if rows < num_perm:
         stricter = num_perm // (rows + 1)
         assert lsh.candidate_probability(threshold, bands=stricter, rows=rows + 1) < 0.99
+
+
+@given(
+    threshold=st.floats(0.01, 1.0),
+    num_perm=st.integers(1, 2048),
+    recall=st.sampled_from([0.5, 0.9, 0.99, 0.999]),
+)
+def test_the_binary_search_finds_what_trying_every_row_count_finds(
+    threshold: float, num_perm: int, recall: float
+) -> None:
+    assert lsh.optimal_bands_rows(
+        threshold=threshold, num_perm=num_perm, recall=recall
+    ) == reference.bands_rows(threshold=threshold, num_perm=num_perm, recall=recall)
+
+
+def test_the_band_search_takes_no_time_for_any_num_perm() -> None:
+    started = time.perf_counter()
+    assert lsh.optimal_bands_rows(threshold=0.5, num_perm=10**8)[0] >= 1
+    assert time.perf_counter() - started < 1.0  # trying every row count took 14 s
 
 
 def test_default_settings_band_shape() -> None:

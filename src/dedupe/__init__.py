@@ -11,7 +11,7 @@ from dedupe.api import find_duplicates, find_duplicates_in_files
 from dedupe.cluster import Cluster, Member
 from dedupe.corpus import Span
 from dedupe.datasets import TextFiles
-from dedupe.errors import CorpusError, DedupeError, IndexFileError
+from dedupe.errors import CorpusError, DedupeError, IndexFileError, SettingsError
 from dedupe.index import Index
 from dedupe.settings import Settings
 from dedupe.stream import deduplicate
@@ -24,6 +24,7 @@ __all__ = [
     "IndexFileError",
     "Member",
     "Settings",
+    "SettingsError",
     "Span",
     "TextFiles",
     "__version__",

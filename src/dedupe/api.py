@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from dedupe.chain import find_clusters
 from dedupe.cluster import Cluster, attach_keys
-from dedupe.corpus import Span, find_files
+from dedupe.corpus import MAX_FILE_SIZE, Span, find_files
 from dedupe.datasets import TextFiles
+from dedupe.inputs import check_paths, check_texts
 from dedupe.parallel import resolve_workers
 from dedupe.scan import scan_files
 from dedupe.settings import Options, settings_from
@@ -96,6 +97,7 @@ def find_duplicates(
     >>> [c.keys for c in find_duplicates(["a b c d e f", "x y z", "A b, c d e f!"])]
     [(0, 2)]
     """
+    check_texts(texts, keyed=True)
     settings = settings_from(options)
     _check_engine_options(
         texts, engine=engine, client=client, partitions=partitions, workers=workers, output=output
@@ -120,6 +122,7 @@ def find_duplicates_in_files(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     encoding: str = "utf-8",
+    max_file_size: int = MAX_FILE_SIZE,
     workers: int | None = None,
     **options: Unpack[Options],
 ) -> list[Cluster[Span]]:
@@ -127,12 +130,20 @@ def find_duplicates_in_files(
 
     Folders are walked recursively (see ``dedupe.corpus`` for what is read and how
     paragraphs are split). Raises ``CorpusError`` naming the file when one cannot be
-    read or decoded; binary files are passed over. ``workers`` is as for
+    read or decoded; binary files, files that are not regular files (FIFOs, devices) and
+    files larger than ``max_file_size`` bytes are passed over. ``workers`` is as for
     ``find_duplicates``.
     """
+    check_paths(paths)
     settings = settings_from(options)
-    files = find_files(paths, include=include, exclude=exclude)
-    scan = scan_files(files, settings=settings, encoding=encoding, workers=resolve_workers(workers))
+    files = find_files(paths, include=include, exclude=exclude, max_file_size=max_file_size)
+    scan = scan_files(
+        files,
+        settings=settings,
+        encoding=encoding,
+        workers=resolve_workers(workers),
+        max_file_size=max_file_size,
+    )
     return scan.clusters
 
 

@@ -21,16 +21,12 @@ import xxhash
 from dedupe.atomic import replacing
 from dedupe.cluster import Cluster
 from dedupe.corpus import Span
-from dedupe.errors import DedupeError
+from dedupe.errors import BaselineError
 from dedupe.normalize import normalize
 
 BASELINE_FILE_NAME = ".dedupe-baseline.json"
 FORMAT_VERSION = 1
 _PREVIEW_CHARS = 72
-
-
-class BaselineError(DedupeError):
-    """The baseline file cannot be read or is ill-formed; the message names it."""
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -97,7 +93,7 @@ def read_baseline(path: Path, *, display: str) -> list[Entry]:
             Entry(tuple(sorted(_keys(item["paragraphs"]))), str(item.get("preview", "")))
             for item in document["entries"]
         ]
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         raise BaselineError(
             f"{display}: not a dedupe baseline ({error}); fix it or write it again "
             "with `dedupe baseline`"

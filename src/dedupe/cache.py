@@ -5,8 +5,16 @@ depend on (library version, encoding, n-gram size, permutations, seed, bands, ro
 hit is always exactly what fingerprinting the file again would give. Concurrent runs are
 safe: the database is in WAL mode, writes happen in one transaction, and a busy database
 is waited for. A cache that is not ours, from another schema or library version, or
-damaged is rebuilt with a one-line warning; a cache that cannot be used at all is
-skipped with a warning. Either way the results are the same as without a cache.
+damaged (SQLite calls it malformed, at any point of the run) is rebuilt with a one-line
+warning; a cache that cannot be used at all is skipped with a warning. Each row carries
+a checksum of its key and values, checked on every read: a row that fails it is not
+used, and its file is fingerprinted again with a warning. Either way the results are the
+same as without a cache.
+
+Every run that opens the cache gets the next run number and stamps the rows it reads or
+writes with it; rows that none of the last ``KEEP_RUNS`` runs used (files deleted or
+changed since, other settings) are deleted, so the cache stays the size of what recent
+runs read.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
+import xxhash
 
 from dedupe.fingerprint import Fingerprints
 from dedupe.settings import Settings
@@ -26,7 +35,9 @@ from dedupe.settings import Settings
 CACHE_FILE_NAME = "fingerprints.sqlite3"
 """The database's name inside the cache folder."""
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+KEEP_RUNS = 10
+"""Rows that none of the last this many runs read or wrote are deleted."""
 _APPLICATION = "paragraph-dedupe fingerprint cache"
 _BUSY_TIMEOUT_MS = 30_000
 
@@ -49,6 +60,9 @@ class FingerprintCache:
         self._settings_key = settings_key(settings, encoding=encoding)
         self._warn = warn
         self._connection: sqlite3.Connection | None = None
+        self._run = 0
+        self.hits = 0
+        """Files whose fingerprints this cache gave, all ``get`` calls together."""
         try:
             self._connection = self._open()
         except CacheDamagedError as problem:
@@ -62,25 +76,38 @@ class FingerprintCache:
         if self._connection is None or not wanted:
             return {}
         try:
-            return self._select(self._connection, wanted)
-        except CacheDamagedError as problem:
-            self._rebuild(str(problem))
+            found, bad = self._select(self._connection, wanted)
+            with _transaction(self._connection):
+                self._stamp(self._connection, list(found))
         except sqlite3.Error as error:
-            self._give_up(error)
-        return {}
+            self._handle(error)
+            return {}
+        if bad:
+            self._warn(
+                f"cache {self.path.as_posix()}: {bad} damaged rows (failed their checksum); "
+                "fingerprinting those files again"
+            )
+        self.hits += len(found)
+        return found
 
     def put(self, rows: dict[bytes, Fingerprints]) -> None:
-        """Store fingerprints of files by content hash, in one transaction."""
-        if self._connection is None or not rows:
+        """Store fingerprints of files by content hash and prune old rows, in one transaction.
+
+        Call it once a run, with no rows when nothing was fingerprinted, so old rows go.
+        """
+        if self._connection is None:
             return
+        encoded = [self._row(key, value) for key, value in rows.items()]
         try:
             with _transaction(self._connection):
                 self._connection.executemany(
-                    "INSERT OR REPLACE INTO fingerprints VALUES (?, ?, ?, ?, ?, ?)",
-                    [(key, self._settings_key, *_encode(value)) for key, value in rows.items()],
+                    "INSERT OR REPLACE INTO fingerprints VALUES (?, ?, ?, ?, ?, ?, ?, ?)", encoded
+                )
+                self._connection.execute(
+                    "DELETE FROM fingerprints WHERE last_run <= ?", (self._run - KEEP_RUNS,)
                 )
         except sqlite3.Error as error:
-            self._give_up(error)
+            self._handle(error)
 
     def close(self) -> None:
         """Close the database; the cache is then empty for this process."""
@@ -117,8 +144,8 @@ class FingerprintCache:
             connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             connection.execute(
                 "CREATE TABLE fingerprints (file_hash BLOB, settings TEXT, paragraphs INTEGER,"
-                " content BLOB, token_counts BLOB, band_keys BLOB,"
-                " PRIMARY KEY (file_hash, settings)) WITHOUT ROWID"
+                " content BLOB, token_counts BLOB, band_keys BLOB, checksum BLOB,"
+                " last_run INTEGER, PRIMARY KEY (file_hash, settings)) WITHOUT ROWID"
             )
             connection.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
@@ -126,8 +153,10 @@ class FingerprintCache:
                     ("application", _APPLICATION),
                     ("schema", SCHEMA_VERSION),
                     ("library", self._version),
+                    ("run", "0"),
                 ],
             )
+            self._run = self._next_run(connection)
             return
         if "meta" not in tables or "fingerprints" not in tables:
             raise CacheDamagedError("not a dedupe cache")
@@ -143,25 +172,61 @@ class FingerprintCache:
             )
             connection.execute("DELETE FROM fingerprints")
             connection.execute("UPDATE meta SET value = ? WHERE key = 'library'", (self._version,))
+        self._run = self._next_run(connection)
+
+    @staticmethod
+    def _next_run(connection: sqlite3.Connection) -> int:
+        connection.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'run'")
+        row = connection.execute("SELECT value FROM meta WHERE key = 'run'").fetchone()
+        if row is None or not str(row[0]).isdigit():
+            raise CacheDamagedError("damaged (no run number)")
+        return int(row[0])
+
+    def _row(self, key: bytes, value: Fingerprints) -> tuple[object, ...]:
+        paragraphs, *blobs = _encode(value)
+        checksum = _checksum(key, self._settings_key, paragraphs, *blobs)
+        return (key, self._settings_key, paragraphs, *blobs, checksum, self._run)
+
+    def _stamp(self, connection: sqlite3.Connection, keys: list[bytes]) -> None:
+        """Mark the rows of ``keys`` as used by this run, so pruning keeps them."""
+        connection.executemany(
+            "UPDATE fingerprints SET last_run = ? WHERE settings = ? AND file_hash = ?",
+            [(self._run, self._settings_key, key) for key in keys],
+        )
 
     def _select(
         self, connection: sqlite3.Connection, keys: list[bytes]
-    ) -> dict[bytes, Fingerprints]:
+    ) -> tuple[dict[bytes, Fingerprints], int]:
+        """The rows of ``keys`` that pass their checksum, and how many did not."""
         found: dict[bytes, Fingerprints] = {}
+        bad = 0
         chunk = 500  # stays under SQLite's limit on bound parameters
         for low in range(0, len(keys), chunk):
             part = keys[low : low + chunk]
             marks = ", ".join("?" * len(part))
             rows = connection.execute(
-                "SELECT file_hash, paragraphs, content, token_counts, band_keys"
+                "SELECT file_hash, paragraphs, content, token_counts, band_keys, checksum"
                 f" FROM fingerprints WHERE settings = ? AND file_hash IN ({marks})",
                 [self._settings_key, *part],
             )
-            for file_hash, paragraphs, content, counts, band_keys in rows:
-                found[bytes(file_hash)] = _decode(
-                    paragraphs, content, counts, band_keys, bands=self._bands
-                )
-        return found
+            for file_hash, paragraphs, content, counts, band_keys, checksum in rows:
+                key = bytes(file_hash)
+                values = (paragraphs, content, counts, band_keys)
+                decoded = _decode(*values, bands=self._bands)
+                if decoded is None or checksum != _checksum(key, self._settings_key, *values):
+                    bad += 1
+                else:
+                    found[key] = decoded
+        return found, bad
+
+    def _handle(self, error: sqlite3.Error) -> None:
+        """Rebuild a cache SQLite finds damaged; run without one that is otherwise unusable."""
+        if isinstance(error, sqlite3.DatabaseError) and not isinstance(
+            error, sqlite3.OperationalError
+        ):
+            self._rebuild(f"damaged ({error})")
+        else:
+            self._give_up(error)
 
     def _rebuild(self, reason: str) -> None:
         self.close()
@@ -223,9 +288,21 @@ def _encode(value: Fingerprints) -> tuple[int, bytes, bytes, bytes]:
     )
 
 
+def _checksum(key: bytes, settings: str, paragraphs: object, *blobs: object) -> bytes:
+    """A 128-bit hash of a row's key and values; each part is length-prefixed."""
+    digest = xxhash.xxh3_128()
+    parts = [key, settings.encode(), str(paragraphs).encode()]
+    parts += [blob if isinstance(blob, bytes) else repr(blob).encode() for blob in blobs]
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "little"))
+        digest.update(part)
+    return digest.digest()
+
+
 def _decode(
     paragraphs: object, content: object, counts: object, keys: object, *, bands: int
-) -> Fingerprints:
+) -> Fingerprints | None:
+    """The fingerprints of a row, or ``None`` when its values do not have their shapes."""
     if not (
         isinstance(paragraphs, int)
         and isinstance(content, bytes)
@@ -236,7 +313,7 @@ def _decode(
         and len(counts) == 8 * paragraphs
         and len(keys) == 8 * bands * paragraphs
     ):
-        raise CacheDamagedError("damaged (a row does not match its shape)")
+        return None
     return Fingerprints(
         np.frombuffer(content, "<u8").astype(np.uint64).reshape(paragraphs, 2),
         np.frombuffer(counts, "<i8").astype(np.int64),

@@ -1,7 +1,9 @@
 """The ``dedupe`` command: a thin layer over the library, the cache and the baseline.
 
 Findings go to stdout, diagnostics to stderr, one line each; exit codes are the
-``EXIT_*`` constants. No traceback reaches the user: every error becomes one line.
+``EXIT_*`` constants. No traceback reaches the user unless ``--debug`` asks for it: an
+error about the input (a ``DedupeError``) becomes one line and exit 2, anything else (a
+bug, memory running out) one line and exit 3, so exit 1 always means findings.
 Options given on the command line win over ``[tool.dedupe]`` in ``pyproject.toml``,
 which wins over the built-in defaults.
 """
@@ -9,8 +11,10 @@ which wins over the built-in defaults.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +30,9 @@ from dedupe.baseline import (
 )
 from dedupe.cache import FingerprintCache
 from dedupe.cluster import Cluster
-from dedupe.config import Config, load_config
-from dedupe.corpus import Span, find_files, selected
-from dedupe.errors import DedupeError
+from dedupe.config import Config, load_config, parse_size
+from dedupe.corpus import MAX_FILE_SIZE, Span, corpus_files, find_files, selected
+from dedupe.errors import DedupeError, OutputError, SettingsError, UsageError
 from dedupe.git import toplevel, tracked_files
 from dedupe.parallel import available_cores
 from dedupe.progress import Progress
@@ -47,6 +51,8 @@ EXIT_FINDINGS = 1
 """Near-duplicates were found."""
 EXIT_ERROR = 2
 """Usage, configuration or input error."""
+EXIT_INTERNAL = 3
+"""An unexpected error: a bug in dedupe, or memory or another resource ran out."""
 EXIT_INTERRUPTED = 130
 """Stopped by Ctrl-C."""
 
@@ -61,10 +67,6 @@ examples:
   dedupe hook new.md                    new.md against the whole corpus (pre-commit)
   dedupe baseline                       accept today's duplicates; check reports new ones
 """
-
-
-class UsageError(DedupeError):
-    """The command line is wrong; raised instead of argparse's exit."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -157,6 +159,11 @@ def _add_common_options(parser: argparse.ArgumentParser) -> None:
         help="ignore paragraphs shorter than CHARS characters (default 0)",
     )
     parser.add_argument(
+        "--max-file-size",
+        metavar="SIZE",
+        help=f"skip files larger than SIZE bytes; K, M or G (default {MAX_FILE_SIZE >> 20}M)",
+    )
+    parser.add_argument(
         "--baseline",
         metavar="FILE",
         help=f"baseline file (default {BASELINE_FILE_NAME} in the project root)",
@@ -173,21 +180,32 @@ def _add_common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="also list skipped files and cache use"
     )
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an unexpected error"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
+    debug = False
     try:
         arguments = build_parser().parse_args(argv)
+        debug = arguments.debug
         return _COMMANDS[arguments.command](arguments)
     except SystemExit as exit_request:  # --help or --version
         return EXIT_CLEAN if exit_request.code in (0, None) else EXIT_ERROR
-    except (DedupeError, ValueError) as error:
+    except DedupeError as error:
         _say(f"error: {error}")
         return EXIT_ERROR
     except KeyboardInterrupt:
         _say("interrupted")
         return EXIT_INTERRUPTED
+    except Exception as error:  # a bug, or memory or recursion ran out: never exit 1
+        if debug:
+            traceback.print_exc()
+        hint = "" if debug else "; run again with --debug for the traceback"
+        _say(f"internal error: {type(error).__name__}: {error}{hint}")
+        return EXIT_INTERNAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +219,7 @@ class _Run:
     exclude: list[str]
     encoding: str
     min_length: int
+    max_file_size: int
     baseline: Path
     cache_dir: Path | None
     progress: bool
@@ -226,9 +245,10 @@ def _run(arguments: argparse.Namespace) -> _Run:
     )
     min_length = pick("min-length", 0)
     if min_length < 0:
-        raise ValueError(f"--min-length must be >= 0, got {min_length}")
+        raise SettingsError(f"--min-length must be >= 0, got {min_length}")
     root = _relative(config.root)
     use_cache = not arguments.no_cache and config.get("cache") is not False
+    cache_dir = _cache_dir(pick("cache-dir", root / CACHE_FOLDER_NAME), root=config.root)
     return _Run(
         settings=settings,
         config=config,
@@ -237,11 +257,25 @@ def _run(arguments: argparse.Namespace) -> _Run:
         exclude=pick("exclude", []),
         encoding=pick("encoding", "utf-8"),
         min_length=min_length,
+        max_file_size=parse_size(pick("max-file-size", MAX_FILE_SIZE)),
         baseline=Path(pick("baseline", root / BASELINE_FILE_NAME)),
-        cache_dir=Path(pick("cache-dir", root / CACHE_FOLDER_NAME)) if use_cache else None,
+        cache_dir=cache_dir if use_cache else None,
         progress=not arguments.no_progress,
         verbose=arguments.verbose,
     )
+
+
+def _cache_dir(value: str | Path, *, root: Path) -> Path:
+    """The cache folder, refused when it is a folder of the user's own (it gets ``*`` ignored)."""
+    if str(value) == "":
+        raise SettingsError("--cache-dir must name a folder, got ''")
+    folder = Path(value).resolve()
+    for mine, what in ((root.resolve(), "the project root"), (Path.cwd(), "the working directory")):
+        if mine.is_relative_to(folder):
+            raise SettingsError(
+                f"--cache-dir must be a folder of its own, not {what} or above it, got {value!r}"
+            )
+    return Path(value)
 
 
 def _check(arguments: argparse.Namespace) -> int:
@@ -264,7 +298,7 @@ def _check(arguments: argparse.Namespace) -> int:
             _say("run `dedupe baseline` to drop stale entries")
     if report_on is not None:
         clusters = _involving(clusters, report_on)
-    sys.stdout.write(
+    _write_report(
         report.render(
             arguments.format or run.config.get("format") or "text", clusters, settings=run.settings
         )
@@ -304,21 +338,34 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 def _corpus_files(run: _Run) -> list[tuple[Path, str]]:
     if run.config.source is not None:
         _note(run, f"configuration: {_relative(run.config.source).as_posix()}")
+    skipped: list[tuple[str, str]] = []
     if run.paths:
         loops: list[str] = []
-        files = find_files(run.paths, include=run.include, exclude=run.exclude, symlink_loops=loops)
+        files = find_files(
+            run.paths,
+            include=run.include,
+            exclude=run.exclude,
+            symlink_loops=loops,
+            max_file_size=run.max_file_size,
+            skipped=skipped,
+        )
         for name in loops:
             _note(run, f"skipped symlink loop: {name}")
-        return files
-    baseline = _normal(run.baseline.as_posix())
-    names = [
-        name
-        for name in tracked_files(Path.cwd())
-        if name != baseline
-        and selected((name,), include=run.include, exclude=run.exclude)
-        and Path(name).is_file()
-    ]
-    return [(Path(name), name) for name in names]
+    else:
+        baseline = _normal(run.baseline.as_posix())
+        names = [
+            name
+            for name in tracked_files(Path.cwd())
+            if name != baseline
+            and selected((name,), include=run.include, exclude=run.exclude)
+            and Path(name).exists()  # deleted files and dangling links are not the corpus
+            and not Path(name).is_dir()  # submodules
+        ]
+        candidates = [(name, Path(name)) for name in names]
+        files = corpus_files(candidates, max_file_size=run.max_file_size, skipped=skipped)
+    for name, reason in skipped:
+        _say(f"warning: skipped {name}: {reason}")
+    return files
 
 
 def _scan(run: _Run, files: list[tuple[Path, str]]) -> Scan:
@@ -343,6 +390,7 @@ def _scan(run: _Run, files: list[tuple[Path, str]]) -> Scan:
             cache=cache,
             workers=available_cores(),
             on_progress=progress.advance,
+            max_file_size=run.max_file_size,
         )
     finally:
         progress.close()
@@ -353,10 +401,26 @@ def _scan(run: _Run, files: list[tuple[Path, str]]) -> Scan:
     if cache is not None:
         _note(
             run,
-            f"fingerprinted {scan.fingerprinted_files} of {len(scan.files)} files "
-            f"(the others from {cache.path.as_posix()})",
+            f"fingerprinted {scan.fingerprinted_files} of {len(scan.files)} files, "
+            f"{cache.hits} from the cache {cache.path.as_posix()}",
         )
     return scan
+
+
+def _write_report(text: str) -> None:
+    """Write and flush the report; a full disk, closed pipe or encoding is an ``OutputError``.
+
+    After a failed write stdout is pointed at the null device, so the interpreter's
+    final flush of what is still buffered cannot fail a second time.
+    """
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except (OSError, UnicodeEncodeError) as error:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        reason = (error.strerror if isinstance(error, OSError) else None) or str(error)
+        raise OutputError(f"cannot write the report to stdout: {reason}") from error
 
 
 def _involving(clusters: list[Cluster[Span]], names: set[str]) -> list[Cluster[Span]]:
@@ -381,7 +445,7 @@ def _relative(path: Path) -> Path:
 
 
 def _say(message: str) -> None:
-    print(f"dedupe: {message}", file=sys.stderr)
+    print(f"dedupe: {report.shown(message)}", file=sys.stderr)
 
 
 def _note(run: _Run, message: str) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dedupe.errors import DedupeError
+from dedupe.errors import ConfigError, SettingsError
 from dedupe.report import FORMATS
 from dedupe.settings import Settings
 
@@ -27,10 +27,6 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 CONFIG_FILE_NAME = "pyproject.toml"
-
-
-class ConfigError(DedupeError):
-    """``[tool.dedupe]`` is ill-formed; the message names the file and the key."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +69,10 @@ def load_config(start: Path, *, stop: Path | None = None) -> Config:
         raise ConfigError(f"{where}: cannot read file: {error.strerror}") from error
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{where}: not valid TOML: {error}") from error
-    table = document.get("tool", {}).get("dedupe", {})
+    tool = document.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{where}: tool must be a table ([tool.NAME] sections), got {tool!r}")
+    table = tool.get("dedupe", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: [tool.dedupe] must be a table")
     values = {key: _validated(key, value, where=where) for key, value in table.items()}
@@ -129,6 +128,32 @@ def _min_length(value: object) -> str | None:
     return f"must be an integer >= 0, got {value!r}"
 
 
+_SIZE_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30}
+
+
+def parse_size(value: object) -> int:
+    """A size in bytes from an int or a string like ``64M`` (units K, M, G: powers of 1024)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value[:-1].isdigit() and value[-1:].upper() in _SIZE_UNITS:
+        number = int(value[:-1]) * _SIZE_UNITS[value[-1].upper()]
+    elif isinstance(value, str) and value.isdigit():
+        number = int(value)
+    else:
+        raise SettingsError(f"a size must be bytes or a number with K, M or G, got {value!r}")
+    if number < 1:
+        raise SettingsError(f"a size must be at least 1 byte, got {value!r}")
+    return number
+
+
+def _size(value: object) -> str | None:
+    try:
+        parse_size(value)
+    except SettingsError as error:
+        return "must be" + str(error).split(" must be", 1)[1]
+    return None
+
+
 def _format(value: object) -> str | None:
     if isinstance(value, str) and value in FORMATS:
         return None
@@ -145,6 +170,7 @@ _CHECKS: dict[str, Callable[[object], str | None]] = {
     "seed": _setting("seed"),
     "encoding": _string,
     "min-length": _min_length,
+    "max-file-size": _size,
     "format": _format,
     "baseline": _string,
     "cache": _boolean,

@@ -3,30 +3,55 @@
 Paragraphs are blocks of non-blank lines. A block holding a line longer than
 ``UNWRAPPED_LINE_LENGTH`` characters is taken as unwrapped text, one paragraph per line
 (news dumps, JSONL-like exports, the seeds); a block of shorter lines is hard-wrapped prose
-and stays one paragraph. Line numbers are 1-based and count ``\\n`` only, as editors do.
+and stays one paragraph. Line numbers are 1-based; a line ends at ``\\n``, ``\\r\\n`` or a
+lone ``\\r``, as editors show it.
 
 Files are visited in sorted path order whatever order the file system gives, so results
 do not depend on it. Hidden files and folders (names starting with ``.``) are skipped
 while walking a folder, but not when named directly. Folder symlinks are not followed
 (no loops); file symlinks are read, except symlink loops, which are passed over while
-walking.
+walking. A file met twice (two spellings of one path, a symlink to another file of the
+corpus, a hard link) is read once, under its plain name.
+
+Only regular files are corpus files: a FIFO, device or socket is skipped without being
+opened (reading a FIFO blocks, ``/dev/zero`` never ends), and so is a file larger than
+``max_file_size`` bytes; each is listed in ``skipped`` with the reason.
 """
 
 from __future__ import annotations
 
+import codecs
 import errno
 import fnmatch
 import os
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from dedupe.errors import CorpusError
+from dedupe.errors import CorpusError, SettingsError
 
 UNWRAPPED_LINE_LENGTH = 100
 """A block with a line longer than this is split into one paragraph per line."""
 
+MAX_FILE_SIZE = 32 * 2**20
+"""Files larger than this many bytes are skipped: reading one costs about ten times its
+size in memory. ``max_file_size=`` (``--max-file-size``) raises it."""
+
 _BINARY_SNIFF_BYTES = 8192
+_BYTE_ORDER_MARKS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_KINDS = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+}
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -54,9 +79,9 @@ def split_paragraphs(text: str, *, path: str) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     block: list[str] = []
     block_start = 0
-    lines = text.split("\n")
-    for number, raw_line in enumerate(lines, start=1):
-        line = raw_line.removesuffix("\r")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
             if not block:
                 block_start = number
@@ -79,22 +104,79 @@ def _block_paragraphs(block: list[str], *, path: str, start: int) -> list[Paragr
     return [Paragraph("\n".join(block), Span(path, start, start + len(block) - 1))]
 
 
-def read_text(path: Path, *, display: str, encoding: str = "utf-8") -> str | None:
+def read_text(
+    path: Path, *, display: str, encoding: str = "utf-8", max_file_size: int = MAX_FILE_SIZE
+) -> str | None:
     """Read and decode a file; ``None`` when it looks binary (a NUL byte near the start)."""
-    return decode_text(read_bytes(path, display=display), display=display, encoding=encoding)
+    data = read_bytes(path, display=display, max_file_size=max_file_size)
+    return decode_text(data, display=display, encoding=encoding)
 
 
-def read_bytes(path: Path, *, display: str) -> bytes:
-    """A file's bytes; ``CorpusError`` naming the file when it cannot be read."""
+def read_bytes(path: Path, *, display: str, max_file_size: int = MAX_FILE_SIZE) -> bytes:
+    """A regular file's bytes, at most ``max_file_size``; else ``CorpusError`` naming it.
+
+    The file is opened without blocking and checked once open, so a file swapped for a
+    FIFO or a device after it was listed is refused, not read.
+    """
     try:
-        return path.read_bytes()
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(descriptor, "rb") as file:
+            info = os.fstat(descriptor)
+            problem = _not_corpus_file(info, max_file_size=max_file_size)
+            if problem:
+                raise CorpusError(f"{display}: {problem}")
+            data = file.read(min(info.st_size, max_file_size) + 1)
+            if len(data) > info.st_size:  # it grew, or its size is not known (/proc)
+                data += file.read(max_file_size + 1 - len(data))
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise CorpusError(f"{display}: cannot read file: {reason}") from error
+    if len(data) > max_file_size:
+        raise CorpusError(f"{display}: {_too_large(max_file_size)}")
+    return data
+
+
+def corpus_file_problem(path: Path, *, max_file_size: int = MAX_FILE_SIZE) -> str | None:
+    """Why ``path`` is not read as a corpus file (not regular, too large), else ``None``.
+
+    A path that cannot be looked at passes: reading it then names the error.
+    """
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return _not_corpus_file(info, max_file_size=max_file_size)
+
+
+def _not_corpus_file(info: os.stat_result, *, max_file_size: int) -> str | None:
+    if not stat.S_ISREG(info.st_mode):
+        kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
+        return f"{kind}, not a regular file"
+    if info.st_size > max_file_size:
+        return _too_large(max_file_size)
+    return None
+
+
+def _too_large(max_file_size: int) -> str:
+    return (
+        f"larger than {max_file_size} bytes; raise the limit with --max-file-size "
+        "(max_file_size= in Python)"
+    )
 
 
 def decode_text(data: bytes, *, display: str, encoding: str = "utf-8") -> str | None:
-    """Decode a file's bytes; ``None`` when they look binary (a NUL byte near the start)."""
+    """Decode a file's bytes; ``None`` when they look binary (a NUL byte near the start).
+
+    A UTF-32 or UTF-16 byte order mark wins over ``encoding`` (those files are full of
+    NUL bytes, so the mark is looked for first); bytes that do not decode in the
+    encoding their mark names are taken as binary.
+    """
+    for mark, codec in _BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            try:
+                return data[len(mark) :].decode(codec)
+            except UnicodeDecodeError:
+                return None
     if b"\0" in data[:_BINARY_SNIFF_BYTES]:
         return None
     try:
@@ -105,7 +187,7 @@ def decode_text(data: bytes, *, display: str, encoding: str = "utf-8") -> str | 
             "give the right encoding (encoding=..., or --encoding on the command line)"
         ) from error
     except LookupError as error:
-        raise ValueError(f"encoding must be a codec Python knows, got {encoding!r}") from error
+        raise SettingsError(f"encoding must be a codec Python knows, got {encoding!r}") from error
     return text.removeprefix("\ufeff")
 
 
@@ -115,6 +197,8 @@ def find_files(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     symlink_loops: list[str] | None = None,
+    max_file_size: int = MAX_FILE_SIZE,
+    skipped: list[tuple[str, str]] | None = None,
 ) -> list[tuple[Path, str]]:
     """Files under ``paths`` as ``(path, display name)``, sorted by display name.
 
@@ -124,6 +208,8 @@ def find_files(
     ``include`` given, only matching files are kept. Named files are always kept unless
     excluded. Symlink loops met while walking are skipped and appended to
     ``symlink_loops`` when it is given; a symlink loop named directly is an error.
+    Files that are not corpus files (see ``corpus_file_problem``) are left out and
+    appended to ``skipped`` as ``(display name, reason)``; a file found twice is kept once.
     """
     found: dict[str, Path] = {}
     for given in paths:
@@ -142,7 +228,38 @@ def find_files(
                 found.setdefault(display, root)
         else:
             raise CorpusError(f"{root.as_posix()}: no such file or folder")
-    return sorted(((path, display) for display, path in found.items()), key=lambda item: item[1])
+    return corpus_files(found.items(), max_file_size=max_file_size, skipped=skipped)
+
+
+def corpus_files(
+    candidates: Iterable[tuple[str, Path]],
+    *,
+    max_file_size: int = MAX_FILE_SIZE,
+    skipped: list[tuple[str, str]] | None = None,
+) -> list[tuple[Path, str]]:
+    """The corpus files of ``(display name, path)`` candidates, sorted by display name.
+
+    Non-corpus files go to ``skipped`` with their reason. Names of one file (same device
+    and inode) become one: the name that is not a symlink and is spelt plainly
+    (``a/f.txt``, not ``a/../a/f.txt``) wins, then the first in sorted order.
+    """
+    by_file: dict[object, tuple[tuple[bool, bool, str], Path]] = {}
+    for display, path in candidates:
+        problem = corpus_file_problem(path, max_file_size=max_file_size)
+        if problem:
+            if skipped is not None:
+                skipped.append((display, problem))
+            continue
+        try:
+            info = path.stat()
+            identity: object = (info.st_dev, info.st_ino)
+        except OSError:  # unreadable: kept, so that reading it names the error
+            identity = display
+        rank = (path.is_symlink(), os.path.normpath(display) != display, display)
+        if identity not in by_file or rank < by_file[identity][0]:
+            by_file[identity] = (rank, path)
+    kept = sorted((rank[2], path) for rank, path in by_file.values())
+    return [(path, display) for display, path in kept]
 
 
 def _walk(root: Path, *, symlink_loops: list[str]) -> list[Path]:

@@ -213,7 +213,10 @@ class Index:
         )
         index._first = arrays["first"].astype(np.int64)
         index._group_of = arrays["group_of"].astype(np.int64)
-        index._keys = _decode_keys(arrays)
+        try:
+            index._keys = _decode_keys(arrays)
+        except UnicodeDecodeError as error:
+            raise IndexFileError(f"{path}: damaged index (a key is not UTF-8: {error})") from None
         index._key_set = set(index._keys)
         if len(index._key_set) != len(index._keys):
             raise IndexFileError(f"{path}: damaged index (repeated keys)")

@@ -3,14 +3,18 @@
 The file is an uncompressed ZIP archive (``numpy.load(path, allow_pickle=False)`` and
 any zip tool can read it) holding:
 
-- ``header.json``: ``{"format": "dedupe-index", "version": 1, "arrays": {name: {"dtype",
-  "shape", "sha256"}}, ...}`` plus the fields of the index (settings, counts);
+- ``header.json``: ``{"format": "dedupe-index", "version": 2, "arrays": {name: {"dtype",
+  "shape", "sha256"}}, "sha256": ...}`` plus the fields of the index (settings,
+  counts); its own ``sha256`` covers everything else in it (``header_checksum``), so
+  the settings and counts are checked like the arrays;
 - one ``<name>.npy`` per array, written with ``allow_pickle=False``.
 
-Reading never unpickles anything: it checks the format name and version, then reads
-each expected array with ``allow_pickle=False`` and checks its dtype and shape against
-the header and the expected dtype, and its SHA-256 against the header. Any problem
-raises ``IndexFileError`` with one line naming the file and what is wrong.
+Reading never unpickles anything and never allocates more than the file holds: it
+refuses compressed members (they can expand without bound), checks the format name,
+version and header checksum, then for each expected array reads the ``.npy`` header
+alone and checks its dtype and shape against the header and the expected dtype and its
+byte count against the member's size, before reading the data and checking its SHA-256.
+Any problem raises ``IndexFileError`` with one line naming the file and what is wrong.
 
 Writing is atomic: the archive is written to a temporary file in the same folder,
 flushed to disk (``fsync``) and renamed over the destination, so a crash leaves either
@@ -25,7 +29,7 @@ import os
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +40,7 @@ from dedupe.errors import IndexFileError
 FORMAT = "dedupe-index"
 VERSION = 2
 HEADER = "header.json"
+_MAX_HEADER_BYTES = 2**20
 
 Arrays = Mapping[str, npt.NDArray[Any]]
 
@@ -51,6 +56,7 @@ def write_index_file(
         **fields,
         "arrays": {name: _describe(array) for name, array in arrays.items()},
     }
+    header["sha256"] = header_checksum(header)
     with (
         replacing(destination) as temporary,
         temporary.open("wb") as file,
@@ -87,9 +93,19 @@ def read_index_file(
     return header, arrays
 
 
+def header_checksum(header: Mapping[str, Any]) -> str:
+    """The SHA-256 of a header's canonical JSON, its own ``sha256`` field left out."""
+    rest = {key: value for key, value in header.items() if key != "sha256"}
+    canonical = json.dumps(rest, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
 def _read_header(path: str | os.PathLike[str], archive: zipfile.ZipFile) -> dict[str, Any]:
     if HEADER not in archive.namelist():
         raise IndexFileError(f"{path}: not a dedupe index file (no {HEADER})")
+    _check_member(path, archive, HEADER)
+    if archive.getinfo(HEADER).file_size > _MAX_HEADER_BYTES:
+        raise IndexFileError(f"{path}: damaged header (larger than {_MAX_HEADER_BYTES} bytes)")
     header = json.loads(archive.read(HEADER))
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise IndexFileError(f"{path}: not a dedupe index file (format is not {FORMAT!r})")
@@ -98,9 +114,18 @@ def _read_header(path: str | os.PathLike[str], archive: zipfile.ZipFile) -> dict
             f"{path}: index format version {header.get('version')!r} is not supported "
             f"(this dedupe reads version {VERSION}); rebuild the index"
         )
+    if header.get("sha256") != header_checksum(header):
+        raise IndexFileError(f"{path}: the header fails its checksum (the file is damaged)")
     if not isinstance(header.get("arrays"), dict):
         raise IndexFileError(f"{path}: damaged header (no array table)")
     return header
+
+
+def _check_member(path: str | os.PathLike[str], archive: zipfile.ZipFile, name: str) -> None:
+    if archive.getinfo(name).compress_type != zipfile.ZIP_STORED:
+        raise IndexFileError(
+            f"{path}: member {name!r} is compressed; dedupe writes and reads stored members only"
+        )
 
 
 def _read_array(
@@ -111,17 +136,34 @@ def _read_array(
     dtype: str,
 ) -> npt.NDArray[Any]:
     described = header["arrays"].get(name)
-    if not isinstance(described, dict) or f"{name}.npy" not in archive.namelist():
+    member_name = f"{name}.npy"
+    if not isinstance(described, dict) or member_name not in archive.namelist():
         raise IndexFileError(f"{path}: array {name!r} is missing")
-    with archive.open(f"{name}.npy") as member:
-        array = np.lib.format.read_array(member, allow_pickle=False)
-    if array.dtype.str != dtype or described.get("dtype") != dtype:
-        raise IndexFileError(f"{path}: array {name!r} has dtype {array.dtype.str}, not {dtype}")
-    if list(array.shape) != described.get("shape"):
-        raise IndexFileError(
-            f"{path}: array {name!r} has shape {list(array.shape)}, "
-            f"header says {described.get('shape')}"
+    _check_member(path, archive, member_name)
+    with archive.open(member_name) as opened:
+        member = cast(zipfile.ZipExtFile, opened)  # what ZipFile.open returns for reading
+        version = np.lib.format.read_magic(member)
+        read_header = (
+            np.lib.format.read_array_header_1_0
+            if version == (1, 0)
+            else np.lib.format.read_array_header_2_0
         )
+        shape, fortran_order, found = read_header(member)
+        if found.str != dtype or described.get("dtype") != dtype or fortran_order:
+            raise IndexFileError(f"{path}: array {name!r} has dtype {found.str}, not {dtype}")
+        if list(shape) != described.get("shape"):
+            raise IndexFileError(
+                f"{path}: array {name!r} has shape {list(shape)}, "
+                f"header says {described.get('shape')}"
+            )
+        size = found.itemsize * int(np.prod(shape, dtype=object))
+        if member.tell() + size != archive.getinfo(member_name).file_size:
+            raise IndexFileError(
+                f"{path}: array {name!r} does not hold the {size} bytes its shape needs"
+            )
+        array = np.empty(shape, dtype=found)
+        if member.readinto(array.reshape(-1).view(np.uint8).data) != size:
+            raise IndexFileError(f"{path}: array {name!r} is truncated")
     if _sha256(array) != described.get("sha256"):
         raise IndexFileError(f"{path}: array {name!r} fails its checksum (the file is damaged)")
     result: npt.NDArray[Any] = array

@@ -35,12 +35,19 @@ def optimal_bands_rows(
     More rows per band means fewer false candidates to verify; the recall constraint
     keeps true pairs. When even one row per band cannot reach ``recall`` (tiny
     ``num_perm``), ``(num_perm, 1)`` gives the best recall there is.
+
+    The probability never rises with ``rows`` (each band is harder to match and there
+    are no more bands), so the rows that reach ``recall`` are ``1..best`` and a binary
+    search finds ``best`` in ``log2(num_perm)`` steps, whatever ``num_perm`` is.
     """
-    for rows in range(num_perm, 0, -1):
-        bands = num_perm // rows
-        if candidate_probability(threshold, bands=bands, rows=rows) >= recall:
-            return bands, rows
-    return num_perm, 1
+    low, high = 1, num_perm  # the answer is in [low, high]; ``low`` reaches recall or is 1
+    while low < high:
+        rows = (low + high + 1) // 2
+        if candidate_probability(threshold, bands=num_perm // rows, rows=rows) >= recall:
+            low = rows
+        else:
+            high = rows - 1
+    return num_perm // low, low
 
 
 def band_keys(signatures: U32, *, bands: int, rows: int) -> U64:

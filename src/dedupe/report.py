@@ -7,6 +7,9 @@
   ``{"key", "similarity"}`` otherwise. Similarities are exact, not rounded.
 - ``github``: GitHub Actions ``::warning`` workflow commands, which show as annotations
   on the lines of a pull request.
+
+File names are shown by ``shown``: a byte of a name that is not UTF-8 becomes ``\\xNN``
+(``caf\\xe9.txt``), so every format is valid UTF-8 whatever the file system holds.
 """
 
 from __future__ import annotations
@@ -68,15 +71,24 @@ def render(name: str, clusters: Sequence[Cluster[Any]], *, settings: Settings) -
     return FORMATS[name](clusters)
 
 
+def shown(name: str) -> str:
+    """``name`` as printed: undecodable bytes (surrogate escapes) as ``\\xNN``, the rest as is."""
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that is not an escaped byte
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
 def _where(key: object) -> str:
-    return str(key)
+    return shown(str(key))
 
 
 def _member_json(member: Member[Any]) -> dict[str, Any]:
     if isinstance(member.key, Span):
         span = member.key
         return {
-            "path": span.path,
+            "path": shown(span.path),
             "start_line": span.start_line,
             "end_line": span.end_line,
             "similarity": member.similarity,
@@ -86,7 +98,7 @@ def _member_json(member: Member[Any]) -> dict[str, Any]:
 
 def _github_location(key: object) -> str:
     if isinstance(key, Span):
-        path = _escape_property(key.path)
+        path = _escape_property(shown(key.path))
         return f"file={path},line={key.start_line},endLine={key.end_line},title=dedupe"
     return "title=dedupe"
 

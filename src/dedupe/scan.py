@@ -19,7 +19,14 @@ import xxhash
 from dedupe.cache import FingerprintCache
 from dedupe.chain import cluster_fingerprints
 from dedupe.cluster import Cluster, attach_keys
-from dedupe.corpus import Paragraph, Span, decode_text, read_bytes, split_paragraphs
+from dedupe.corpus import (
+    MAX_FILE_SIZE,
+    Paragraph,
+    Span,
+    decode_text,
+    read_bytes,
+    split_paragraphs,
+)
 from dedupe.fingerprint import BATCH_SIZE, Fingerprints, concatenate, fingerprint
 from dedupe.settings import Settings
 
@@ -55,6 +62,7 @@ def scan_files(
     cache: FingerprintCache | None = None,
     workers: int = 1,
     on_progress: Callable[[int], None] = lambda units: None,
+    max_file_size: int = MAX_FILE_SIZE,
 ) -> Scan:
     """Cluster the paragraphs of ``files`` (``(path, display name)``, in report order).
 
@@ -65,7 +73,7 @@ def scan_files(
     read: list[_File] = []
     skipped: list[str] = []
     for path, display in files:
-        data = read_bytes(path, display=display)
+        data = read_bytes(path, display=display, max_file_size=max_file_size)
         content_hash = xxhash.xxh3_128_digest(data)
         text = decode_text(data, display=display, encoding=encoding)
         del data

@@ -6,6 +6,7 @@ from dataclasses import dataclass, fields
 from typing import Literal, TypedDict, get_args
 
 from dedupe import lsh
+from dedupe.errors import SettingsError
 
 # Word 3-grams at 0.4: chosen by the quality benchmark (docs/tuning.md). They keep copies
 # with up to 10% of words edited or a sentence added; word 5-grams at 0.8 miss most
@@ -20,6 +21,10 @@ DEFAULT_KEEP: Keep = "first"
 KEEP_POLICIES: tuple[Keep, ...] = get_args(Keep)
 
 _MAX_SEED = 2**32 - 1
+MAX_NUM_PERM = 4096
+"""Permutations beyond this cost memory (4 bytes a text each) without a better result."""
+MAX_NGRAM = 64
+"""The widest shingle ``dedupe.shingle`` hashes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +51,8 @@ class Settings:
                 f"keep must be one of {', '.join(map(repr, KEEP_POLICIES))}, got {self.keep!r}"
             )
         _check_number("threshold", self.threshold, low=0.0, high=1.0, low_open=True)
-        _check_int("num_perm", self.num_perm, low=1)
-        _check_int("ngram", self.ngram, low=1)
+        _check_int("num_perm", self.num_perm, low=1, high=MAX_NUM_PERM)
+        _check_int("ngram", self.ngram, low=1, high=MAX_NGRAM)
         _check_int("seed", self.seed, low=0, high=_MAX_SEED)
         if self.bands is not None:
             _check_int("bands", self.bands, low=1, high=self.num_perm)
@@ -62,7 +67,7 @@ class Settings:
         elif rows is None:
             rows = self.num_perm // bands
         if bands * rows > self.num_perm:
-            raise ValueError(
+            raise SettingsError(
                 f"bands * rows must be at most num_perm={self.num_perm}, "
                 f"got bands={bands} * rows={rows} = {bands * rows}"
             )
@@ -92,21 +97,21 @@ class Settings:
 
 def _check_int(name: str, value: object, *, low: int, high: int | None = None) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
+        raise SettingsError(f"{name} must be an integer, got {value!r}")
     if value < low or (high is not None and value > high):
         valid = f"in [{low}, {high}]" if high is not None else f">= {low}"
-        raise ValueError(f"{name} must be {valid}, got {value}")
+        raise SettingsError(f"{name} must be {valid}, got {value}")
 
 
 def _check_number(
     name: str, value: object, *, low: float, high: float, low_open: bool = False
 ) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{name} must be a number, got {value!r}")
+        raise SettingsError(f"{name} must be a number, got {value!r}")
     too_low = value <= low if low_open else value < low
     if too_low or value > high or value != value:  # value != value: NaN
         valid = f"({low}, {high}]" if low_open else f"[{low}, {high}]"
-        raise ValueError(f"{name} must be in {valid}, got {value}")
+        raise SettingsError(f"{name} must be in {valid}, got {value}")
 
 
 class Options(TypedDict, total=False):

@@ -24,6 +24,7 @@ from dedupe.batches import text_batches
 from dedupe.chain import find_clusters
 from dedupe.fingerprint import BATCH_SIZE, fingerprint_batch
 from dedupe.incremental import Store
+from dedupe.inputs import check_texts
 from dedupe.settings import Options, Settings, settings_from
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ def deduplicate(
     >>> list(deduplicate(["a b c d e f", "x y z", "A b, c d e f!"]))
     ['a b c d e f', 'x y z']
     """
+    check_texts(texts, keyed=False)
     settings = settings_from(options)
     batches = text_batches(texts, batch_size=batch_size)
     if settings.keep == "longest":
