@@ -100,18 +100,20 @@ def band_keys(signature: list[int], *, bands: int, rows: int) -> list[int]:
     return keys
 
 
-def candidate_pairs(keys: list[list[int]], *, head: int) -> list[tuple[int, int]]:
+def candidate_pairs(keys: list[list[int]], *, head: int, shared: int = 1) -> list[tuple[int, int]]:
     """Per band, bucket texts (in priority order) by key in a dict; each text pairs with the
-    texts before it among the first ``head`` of its bucket."""
-    pairs: set[tuple[int, int]] = set()
+    texts before it among the first ``head`` of its bucket. Candidates are the pairs that
+    at least ``shared`` bands pair."""
+    bands_of: dict[tuple[int, int], int] = {}
     for band in range(len(keys[0]) if keys else 0):
         buckets: dict[int, list[int]] = {}
         for text, row in enumerate(keys):
             buckets.setdefault(row[band], []).append(text)
         for members in buckets.values():
             for rank, later in enumerate(members):
-                pairs.update((earlier, later) for earlier in members[: min(rank, head)])
-    return sorted(pairs)
+                for earlier in members[: min(rank, head)]:
+                    bands_of[earlier, later] = bands_of.get((earlier, later), 0) + 1
+    return sorted(pair for pair, bands in bands_of.items() if bands >= shared)
 
 
 def clusters(texts: list[str], settings: Settings) -> list[list[tuple[int, float]]]:
@@ -121,7 +123,8 @@ def clusters(texts: list[str], settings: Settings) -> list[list[tuple[int, float
        without tokens are in no cluster.
     2. Distinct texts are put in priority order: by position (``keep="first"``), or most
        tokens first, ties by position (``keep="longest"``).
-    3. Candidates: ``candidate_pairs`` of the distinct texts' band keys.
+    3. Candidates: ``candidate_pairs`` of the distinct texts' band keys, with the
+       bucket head and the shared bands of the settings.
     4. In priority order, a distinct text joins the first representative it is a
        candidate with and whose exact Jaccard similarity reaches the threshold; with
        none, it becomes a representative.
@@ -146,7 +149,8 @@ def clusters(texts: list[str], settings: Settings) -> list[list[tuple[int, float
         for h in hashes
     ]
     earlier_of: dict[int, set[int]] = {}
-    for earlier, later in candidate_pairs(keys, head=candidates.BUCKET_HEAD):
+    head, shared = candidates.BUCKET_HEAD, settings.shared_bands
+    for earlier, later in candidate_pairs(keys, head=head, shared=shared):
         earlier_of.setdefault(later, set()).add(earlier)
     sets = [set(h) for h in hashes]
     leaders: list[int] = []

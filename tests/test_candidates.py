@@ -24,12 +24,15 @@ def brute_bucket_pairs(keys: list[int], *, head: int) -> set[tuple[int, int]]:
     }
 
 
-def brute_candidate_pairs(rows: list[list[int]], *, head: int) -> list[tuple[int, int]]:
-    """Per band, ``brute_bucket_pairs`` of its column; the union, sorted."""
-    pairs: set[tuple[int, int]] = set()
+def brute_candidate_pairs(
+    rows: list[list[int]], *, head: int, shared: int = 1
+) -> list[tuple[int, int]]:
+    """Per band, ``brute_bucket_pairs`` of its column; the pairs of ``shared`` bands, sorted."""
+    bands: dict[tuple[int, int], int] = {}
     for band in range(len(rows[0]) if rows else 0):
-        pairs |= brute_bucket_pairs([row[band] for row in rows], head=head)
-    return sorted(pairs)
+        for pair in brute_bucket_pairs([row[band] for row in rows], head=head):
+            bands[pair] = bands.get(pair, 0) + 1
+    return sorted(pair for pair, count in bands.items() if count >= shared)
 
 
 def as_set(pairs: np.ndarray) -> set[tuple[int, int]]:
@@ -91,16 +94,25 @@ def test_bucket_ranks_count_the_earlier_texts_of_the_bucket(keys: list[int]) -> 
         np.uint64, st.tuples(st.integers(0, 40), st.integers(1, 5)), elements=st.integers(0, 3)
     ),
     head=st.integers(1, 4),
+    shared=st.integers(1, 3),
 )
 def test_candidates_one_band_at_a_time_equal_dict_buckets_of_all_bands(
-    keys: np.ndarray, head: int, workers: int
+    keys: np.ndarray, head: int, shared: int, workers: int
 ) -> None:
     """Few key values, so pairs repeat across bands and are merged more than once."""
     columns = (keys[:, band] for band in range(keys.shape[1]))
-    found = candidate_pairs(columns, count=len(keys), head=head, workers=workers)
+    found = candidate_pairs(columns, count=len(keys), head=head, shared=shared, workers=workers)
     assert [tuple(pair) for pair in found.tolist()] == brute_candidate_pairs(
-        keys.tolist(), head=head
+        keys.tolist(), head=head, shared=shared
     )
+
+
+def test_a_pair_that_met_in_one_band_only_is_not_a_candidate_when_two_are_asked() -> None:
+    columns = [np.array([1, 1, 2], np.uint64), np.array([3, 4, 4], np.uint64)]
+    assert candidate_pairs(columns, count=3, shared=1).tolist() == [[0, 1], [1, 2]]
+    assert candidate_pairs(columns, count=3, shared=2).tolist() == []
+    both = [np.array([1, 1, 2], np.uint64), np.array([3, 3, 4], np.uint64)]
+    assert candidate_pairs(both, count=3, shared=2).tolist() == [[0, 1]]
 
 
 def test_no_texts_or_no_bands_give_no_candidates() -> None:

@@ -65,3 +65,14 @@ def test_band_keys_agree_exactly_when_the_band_agrees() -> None:
     # The same rows in a different band give a different key (bands never mix).
     signatures[2, 0:4] = signatures[0, 4:8]
     assert lsh.band_keys(signatures, bands=3, rows=4)[2, 0] != keys[0, 1]
+
+
+def test_two_shared_bands_are_asked_only_where_recall_allows() -> None:
+    assert lsh.shared_bands(threshold=0.4, bands=64, rows=2) == 2  # the defaults
+    assert lsh.shared_bands(threshold=0.8, bands=21, rows=6) == 1  # 5-grams at 0.8
+    assert lsh.shared_bands(threshold=1.0, bands=1, rows=128) == 1  # one band only
+    for bands, rows in ((64, 2), (32, 1), (16, 4)):
+        if lsh.shared_bands(threshold=0.5, bands=bands, rows=rows) == 2:
+            p = 0.5**rows
+            missed = (1 - p) ** bands + bands * p * (1 - p) ** (bands - 1)
+            assert missed <= 1 - lsh.DEFAULT_RECALL

@@ -1,19 +1,21 @@
-"""Stage 3, candidates: pairs of distinct texts that share an LSH bucket, one kernel for all.
+"""Stage 3, candidates: pairs of distinct texts that share LSH buckets, one kernel for all.
 
-A *bucket* is a band and a band key; its texts are taken in priority order. A text is a
-candidate with each text before it among the first ``BUCKET_HEAD`` texts of the bucket.
-Two texts are candidates when some band makes them so. This rule is part of what a
-cluster is (``tests/reference.py`` writes it out), and it bounds the cost of *hub*
-buckets: ``k`` texts that share one band key without being near each other (paragraphs
-sharing one sentence, at two rows a band) cost at most ``BUCKET_HEAD * k`` pairs
-instead of ``k * (k - 1) / 2``. A near-duplicate pair shares a band in many buckets
-(about ``bands * s ** rows``: 10 of 64 at 0.4 with the defaults), so it is missed
-only when each of those buckets is a hub in which the earlier text comes too late;
-docs/how-it-works.md has the measurements behind the value.
+A *bucket* is a band and a band key; its texts are taken in priority order. Within a
+bucket, a text pairs with each text before it among the first ``BUCKET_HEAD`` texts of
+the bucket. Two texts are *candidates* when at least ``shared`` bands pair them
+(``Settings.shared_bands``: 2 at the defaults, 1 where two would cost recall). Both
+rules are part of what a cluster is (``tests/reference.py`` writes them out) and both
+bound the work on *hubs*: ``k`` texts that share one band key without being near each
+other (paragraphs sharing one sentence, at two rows a band) cost at most
+``BUCKET_HEAD * k`` pairs instead of ``k * (k - 1) / 2``, and such pairs rarely share a
+second band. A near-duplicate pair shares many bands (about ``bands * s ** rows``: 10 of
+64 at 0.4 with the defaults), so it is lost only when fewer than ``shared`` of them put
+it in a bucket head; docs/how-it-works.md has the measurements behind both values.
 
-Every engine cuts its candidates with ``bucket_pairs``: the local and on-disk engines
-over all distinct texts one band at a time, the incremental engine over a batch and the
-stored heads of its buckets, the Dask engine over the records exchanged to each part.
+Every engine cuts its candidates with ``bucket_pairs`` and counts bands with
+``count_bands``: the local and on-disk engines over all distinct texts one band at a
+time, the incremental engine over a batch and the stored heads of its buckets, the Dask
+engine over the records exchanged to each part.
 """
 
 from __future__ import annotations
@@ -23,11 +25,11 @@ from itertools import islice
 
 import numpy as np
 
-from dedupe.arrays import gather_segments, run_ids, run_starts, sort_order, unique_pairs
+from dedupe.arrays import gather_segments, pair_codes, pairs_of_codes, run_ids, run_starts
 from dedupe.hashing import I64, U64
 from dedupe.parallel import map_in_threads
 
-BUCKET_HEAD = 32
+BUCKET_HEAD = 8
 """A text is a candidate with the texts before it among the first this many of a bucket."""
 
 
@@ -38,48 +40,97 @@ def bucket_pairs(keys: U64, *, head: int = BUCKET_HEAD) -> I64:
     Each row is paired with the rows before it among the first ``head`` rows of its
     bucket. Returns an ``(m, 2)`` int64 array (not sorted, no repeats).
     """
-    order, start_of = _buckets(keys)
-    partners = np.minimum(np.arange(len(keys), dtype=np.int64) - start_of, head)
-    earlier = order[gather_segments(start_of, partners)]
-    later = np.repeat(order, partners)
-    return np.stack((earlier, later), axis=1)
+    order, ranks = _buckets(keys)
+    partners = np.minimum(ranks, head)
+    earlier = order[gather_segments(np.arange(len(order), dtype=np.int64) - ranks, partners)]
+    return np.stack((earlier, np.repeat(order, partners)), axis=1)
 
 
 def bucket_ranks(keys: U64) -> I64:
     """Each row's rank in its bucket (rows in priority order): 0 for the bucket's first."""
-    order, start_of = _buckets(keys)
-    ranks = np.empty(len(keys), dtype=np.int64)
-    ranks[order] = np.arange(len(keys), dtype=np.int64) - start_of
-    return ranks
+    order, ranks = _buckets(keys)
+    result = np.zeros(len(keys), dtype=np.int64)
+    result[order] = ranks
+    return result
 
 
 def _buckets(keys: U64) -> tuple[I64, I64]:
-    """Rows sorted by (key, row), and where each sorted row's bucket starts."""
-    order = sort_order(keys)
-    starts = run_starts(keys[order])
-    return order, np.flatnonzero(starts)[run_ids(starts)]
+    """The rows that share their key with another, in ``(key, row)`` order, and their ranks.
+
+    One ``np.sort`` of int64 words holding a key's top bits above the row finds the few
+    rows whose top bits repeat (most keys are unique); only those are read back for
+    their exact keys, so no gather runs over the whole column. Rows that share top bits
+    but not keys are put in exact ``(key, row)`` order before the buckets are cut.
+    """
+    count = len(keys)
+    index_bits = max(1, (count - 1).bit_length())
+    words = (keys >> np.uint64(index_bits + 1)).view(np.int64) << index_bits
+    words |= np.arange(count, dtype=np.int64)
+    words.sort()
+    top = words >> index_bits
+    repeated = ~run_starts(top)
+    repeated[:-1] |= repeated[1:]
+    rows = np.flatnonzero(repeated)
+    order = words[rows] & ((1 << index_bits) - 1)  # by (top bits, row)
+    ordered = keys[order]
+    top = top[rows]
+    mixed = (top[1:] == top[:-1]) & (ordered[1:] != ordered[:-1])
+    if mixed.any():
+        tied = np.flatnonzero(np.isin(top, top[1:][mixed]))  # whole runs of top bits
+        exact = np.lexsort((order[tied], ordered[tied]))
+        order[tied], ordered[tied] = order[tied][exact], ordered[tied][exact]
+    starts = run_starts(ordered)
+    ranks = np.arange(len(order), dtype=np.int64) - np.flatnonzero(starts)[run_ids(starts)]
+    return order, ranks
+
+
+def count_bands(codes: I64, counts: I64) -> tuple[I64, I64]:
+    """Pair codes made distinct, each with the sum of its counts (the bands that made it).
+
+    Fastest when ``codes`` is a few sorted runs: the stable sort merges runs.
+    """
+    order = np.argsort(codes, kind="stable")
+    codes, counts = codes[order], counts[order]
+    starts = np.flatnonzero(run_starts(codes))
+    return codes[starts], np.add.reduceat(counts, starts) if len(starts) else counts
 
 
 def candidate_pairs(
-    band_columns: Iterable[U64], *, count: int, head: int = BUCKET_HEAD, workers: int = 1
+    band_columns: Iterable[U64],
+    *,
+    count: int,
+    shared: int = 1,
+    head: int = BUCKET_HEAD,
+    workers: int = 1,
 ) -> I64:
-    """Unique candidate pairs of ``count`` distinct texts, given one band column at a time.
+    """Candidate pairs of ``count`` distinct texts, given one band column at a time.
 
-    Each column holds one band key per distinct text, in priority order. At most one
-    column per worker thread is held at a time, so columns can come from disk; pairs
-    found by several bands are merged whenever the new ones outnumber the merged ones.
-    Returns ``(earlier, later)`` rows sorted by both columns.
+    Each column holds one band key per distinct text, in priority order. A pair is a
+    candidate when at least ``shared`` bands pair it. At most one column per worker
+    thread is held at a time, so columns can come from disk; pairs found by several
+    bands are merged, with their band counts, whenever the new ones outnumber the
+    merged ones. Returns ``(earlier, later)`` rows sorted by both columns.
     """
-    merged = np.empty((0, 2), dtype=np.int64)
+    merged = np.empty(0, dtype=np.int64)
+    merged_counts = np.empty(0, dtype=np.int64)
     pending: list[I64] = []
 
-    def pairs_of(column: U64) -> I64:
-        return bucket_pairs(column, head=head)
+    def codes_of(column: U64) -> I64:
+        return pair_codes(bucket_pairs(column, head=head), count)
 
     columns = iter(band_columns)
     while chunk := list(islice(columns, workers)):
-        pending.extend(map_in_threads(pairs_of, chunk, workers=workers))
+        pending.extend(map_in_threads(codes_of, chunk, workers=workers))
         if sum(map(len, pending)) > len(merged):
-            merged = unique_pairs(np.concatenate((merged, *pending)), count)
+            merged, merged_counts = _merge(merged, merged_counts, pending)
             pending = []
-    return unique_pairs(np.concatenate((merged, *pending)), count)
+    merged, merged_counts = _merge(merged, merged_counts, pending)
+    return pairs_of_codes(merged[merged_counts >= shared], count)
+
+
+def _merge(codes: I64, counts: I64, pending: list[I64]) -> tuple[I64, I64]:
+    """Add the pairs of some bands (one count each) to the merged codes and counts."""
+    new = np.sort(np.concatenate((np.empty(0, np.int64), *pending)))
+    starts = np.flatnonzero(run_starts(new))
+    new_counts = np.diff(np.append(starts, len(new)))
+    return count_bands(np.concatenate((codes, new[starts])), np.concatenate((counts, new_counts)))

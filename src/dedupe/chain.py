@@ -2,7 +2,7 @@
 
 1. ``fingerprint``: per text a content hash, a token count and band keys.
 2. ``group_identical``: distinct texts, numbered in priority order (``settings.keep``).
-3. ``candidate_pairs``: pairs of distinct texts that share a bucket (bucket-head rule).
+3. ``candidate_pairs``: pairs of distinct texts that share buckets (bucket-head rule).
 4. verification: exact Jaccard of each candidate pair (``CorpusVerifier``).
 5. ``assign``: each distinct text joins the first representative it is near, else leads.
 6. ``expand``: distinct texts back to input positions, clusters ordered by representative.
@@ -62,7 +62,9 @@ def cluster_groups(
 ) -> PositionClusters:
     """Steps 3 to 6 with the band keys of every input position given one band at a time."""
     distinct_columns = (column[groups.first] for column in band_columns)
-    pairs = candidate_pairs(distinct_columns, count=len(groups), workers=workers)
+    pairs = candidate_pairs(
+        distinct_columns, count=len(groups), shared=settings.shared_bands, workers=workers
+    )
     verifier = CorpusVerifier(texts, groups.first, settings.ngram, workers=workers)
     similarities = verifier.jaccard(pairs)
     near = similarities >= settings.threshold

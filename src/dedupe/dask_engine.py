@@ -173,7 +173,8 @@ def _cluster_parts(
     ]
     in_buckets = functools.partial(_bucket_pairs, settings.keep, texts)
     buckets = tasks.exchange("bands", fingerprints, _split_bands, in_buckets, outputs=count)
-    candidates = tasks.exchange("candidates", buckets, _split_pairs, _unique_pairs, outputs=count)
+    shared = functools.partial(_shared_pairs, settings.shared_bands)
+    candidates = tasks.exchange("candidates", buckets, _split_pairs, shared, outputs=count)
     verified = _pair_tasks(tasks, "verify", candidates, parts, settings, texts=texts)
     copies = tasks.exchange("content", fingerprints, _split_contents, _copies, outputs=count)
 
@@ -326,11 +327,16 @@ def _split_pairs(pairs: I64, outputs: int) -> list[I64]:
     return list(np.split(pairs[order], np.searchsorted(owners[order], np.arange(1, outputs))))
 
 
-def _unique_pairs(*pieces: I64) -> I64:
-    """The distinct pairs of the pieces, sorted by both columns."""
+def _shared_pairs(shared: int, *pieces: I64) -> I64:
+    """The pairs of the pieces that at least ``shared`` bands made, each once, sorted.
+
+    All bands' pairs with one first node meet here, so the count is the local engine's.
+    """
     pairs = np.concatenate((np.empty((0, 2), np.int64), *pieces))
     pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
-    return pairs[run_starts(pairs)]
+    starts = np.flatnonzero(run_starts(pairs))
+    bands = np.diff(np.append(starts, len(pairs)))
+    return pairs[starts[bands >= shared]]
 
 
 def _split_records(records: np.ndarray, targets: Any, outputs: int) -> list[np.ndarray]:

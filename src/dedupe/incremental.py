@@ -21,9 +21,15 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from dedupe.arrays import gather_segments, segment_starts, sorted_unique, unique_pairs
+from dedupe.arrays import (
+    gather_segments,
+    pair_codes,
+    pairs_of_codes,
+    segment_starts,
+    sorted_unique,
+)
 from dedupe.assign import assign
-from dedupe.candidates import BUCKET_HEAD, bucket_pairs, bucket_ranks
+from dedupe.candidates import BUCKET_HEAD, bucket_pairs, bucket_ranks, count_bands
 from dedupe.fingerprint import BatchStages
 from dedupe.grouping import group_identical
 from dedupe.hashing import I64, U64
@@ -131,10 +137,13 @@ class Store:
             row_ids = np.concatenate((stored_ids, ids))
             row_keys = np.concatenate((column[entries[first, 0]], column))
             pairs = row_ids[bucket_pairs(row_keys)]
-            found.append(pairs[pairs[:, 1] >= ids[0]] if len(ids) else pairs[:0])
+            pairs = pairs[pairs[:, 1] >= ids[0]] if len(ids) else pairs[:0]
+            found.append(pair_codes(pairs, len(self) + len(ids)))
             ranks.append(bucket_ranks(row_keys)[len(stored_ids) :])
-        count = len(self) + len(ids)
-        return unique_pairs(np.concatenate(found), count), ranks
+        codes = np.concatenate(found)
+        codes, bands = count_bands(codes, np.ones(len(codes), dtype=np.int64))
+        shared = codes[bands >= self.settings.shared_bands]
+        return pairs_of_codes(shared, len(self) + len(ids)), ranks
 
     def _assign(self, pairs: I64, ids: I64, new_sets: ShingleSets) -> tuple[I64, F64]:
         """Representatives of the new texts: stored representatives lead, new ones follow."""

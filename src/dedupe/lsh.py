@@ -50,6 +50,21 @@ def optimal_bands_rows(
     return num_perm // low, low
 
 
+def shared_bands(*, threshold: float, bands: int, rows: int, recall: float = DEFAULT_RECALL) -> int:
+    """How many bands a pair must share to be a candidate: 2 where that keeps ``recall``.
+
+    A pair of similarity ``s`` shares each band with probability ``p = s ** rows``,
+    independently, so the number it shares is binomial. Asking for two removes most
+    pairs that met in one bucket by chance (texts sharing one sentence), and at the
+    defaults (64 bands of 2 rows, 0.4) loses a pair at the threshold with probability
+    2e-4. Where two would cost more recall than ``recall`` allows (few bands, many rows),
+    one band is enough.
+    """
+    p = threshold**rows
+    at_least_two = 1.0 - (1.0 - p) ** bands - bands * p * (1.0 - p) ** (bands - 1)
+    return 2 if bands >= 2 and at_least_two >= recall else 1
+
+
 def band_keys(signatures: U32, *, bands: int, rows: int) -> U64:
     """Hash each band of each signature to one 64-bit key: shape ``(texts, bands)``."""
     multipliers = odd_constants(rows, salt=_ROW_MULTIPLIERS_SALT)

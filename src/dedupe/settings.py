@@ -81,6 +81,12 @@ class Settings:
         assert self.rows is not None
         return self.bands, self.rows
 
+    @property
+    def shared_bands(self) -> int:
+        """Bands a pair must share to be a candidate (see ``lsh.shared_bands``)."""
+        bands, rows = self.band_shape
+        return lsh.shared_bands(threshold=self.threshold, bands=bands, rows=rows)
+
     def as_dict(self) -> dict[str, float | int | str]:
         """The settings as plain values, for reports and cache keys."""
         bands, rows = self.band_shape
