@@ -1,6 +1,6 @@
 """What dedupe reports on large real corpora nobody here wrote: man pages and licence texts.
 
-    python -m benchmarks.manpages [--licences] [--jobs 2] [--json FILE] [--no-hubs]
+    python -m benchmarks.manpages [--licences] [--exclude GLOB] [--jobs 2] [--json FILE] [--no-hubs]
 
 Corpora, built into ``.benchmarks/`` and reused by later runs:
 
@@ -13,6 +13,9 @@ Corpora, built into ``.benchmarks/`` and reused by later runs:
 - **licences** (``--licences``, ``.benchmarks/licences/``): ``/usr/share/doc/*/copyright``
   and the ``LICENSE*`` / ``COPYING*`` files of the Python installation's site-packages,
   copied as they are; MIT, BSD and Apache variants make many real near-misses.
+
+``--exclude GLOB`` also reports each corpus without the files whose name matches: a
+tree with the generated ``gcloud`` reference (``--exclude 'gcloud*'``) is mostly it.
 
 On each corpus it runs ``dedupe.find_duplicates_in_files`` (defaults unless
 ``--threshold`` / ``--ngram``) and reports paragraphs, clusters, members besides the
@@ -27,6 +30,7 @@ bucket would cost against comparing each member with one centre.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import shutil
@@ -266,13 +270,18 @@ def build_licences(
 # --- reading back what was scanned ------------------------------------------------------
 
 
-def corpus_files(folder: Path) -> list[Path]:
-    """The corpus files under ``folder`` in the order the scanner reads them (sorted)."""
+def corpus_files(folder: Path, *, exclude: Sequence[str] = ()) -> list[Path]:
+    """The files under ``folder`` the scanner would read, less those whose name matches
+    an ``exclude`` glob, in the scanner's order (sorted by path as text)."""
     return sorted(
-        path
-        for path in folder.rglob("*")
-        if path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+        (
+            path
+            for path in folder.rglob("*")
+            if path.is_file()
+            and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+            and not any(fnmatch.fnmatchcase(path.name, pattern) for pattern in exclude)
+        ),
+        key=lambda path: path.as_posix(),
     )
 
 
@@ -312,10 +321,10 @@ class SpanTexts:
         return "\n".join(lines[span.start_line - 1 : span.end_line])
 
 
-def all_paragraphs(folder: Path) -> list[str]:
-    """Every paragraph of the corpus, in scan order."""
+def all_paragraphs(files: Iterable[Path]) -> list[str]:
+    """Every paragraph of ``files``, in order."""
     texts: list[str] = []
-    for path in corpus_files(folder):
+    for path in files:
         text = path.read_text(encoding="utf-8")
         lines = [line.removesuffix("\r") for line in text.split("\n")]
         for start, end in paragraph_spans(text):
@@ -364,22 +373,32 @@ class Report:
 
 
 def check_corpus(
-    built: BuiltCorpus, settings: dedupe.Settings, *, hubs: bool, workers: int | None
+    built: BuiltCorpus,
+    settings: dedupe.Settings,
+    *,
+    hubs: bool,
+    workers: int | None,
+    exclude: Sequence[str] = (),
 ) -> Report:
-    """Cluster one corpus with ``find_duplicates_in_files`` and check what it reports."""
+    """Cluster one corpus with ``find_duplicates_in_files`` and check what it reports.
+
+    Files whose name matches an ``exclude`` glob are left out (the scan is given the
+    remaining files by name).
+    """
+    files = corpus_files(built.folder, exclude=exclude)
     start = time.perf_counter()
     clusters = dedupe.find_duplicates_in_files(
-        [built.folder], workers=workers, threshold=settings.threshold, ngram=settings.ngram
+        files, workers=workers, threshold=settings.threshold, ngram=settings.ngram
     )
     seconds = time.perf_counter() - start
     reported = [member.similarity for cluster in clusters for member in cluster.members[1:]]
     exact = exact_to_first(clusters, SpanTexts(), ngram=settings.ngram)
     flat = [value for group in exact for value in group]
-    paragraphs = all_paragraphs(built.folder)
+    paragraphs = all_paragraphs(files)
     distinct = list(dict.fromkeys(paragraphs))
     return Report(
-        corpus=built.name,
-        files=built.files,
+        corpus=built.name + "".join(f" without {pattern}" for pattern in exclude),
+        files=len(files),
         skipped=built.skipped,
         paragraphs=len(paragraphs),
         distinct=len(distinct),
@@ -557,6 +576,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, help="dedupe's threads (default: every core)")
     parser.add_argument("--man-root", type=Path, default=MAN_ROOT)
     parser.add_argument("--cache", type=Path, default=CACHE)
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="also report each corpus without the files whose name matches (repeatable)",
+    )
     parser.add_argument("--threshold", type=float, help="default: dedupe's")
     parser.add_argument("--ngram", type=int, help="default: dedupe's")
     parser.add_argument("--json", help="also write the results to this JSON file")
@@ -575,6 +601,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     for corpus in built:
         print(f"{corpus.name}: {corpus.files} files, skipped {corpus.skipped}", flush=True)
         reports.append(check_corpus(corpus, settings, hubs=not args.no_hubs, workers=args.workers))
+        if len(corpus_files(corpus.folder, exclude=args.exclude)) < corpus.files:
+            reports.append(
+                check_corpus(
+                    corpus,
+                    settings,
+                    hubs=not args.no_hubs,
+                    workers=args.workers,
+                    exclude=args.exclude,
+                )
+            )
     print(f"\nsettings {settings.as_dict()}")
     print(table(reports))
     for report in reports:

@@ -35,7 +35,8 @@ def test_paragraph_spans_are_the_spans_the_library_reports(tmp_path: Path) -> No
     assert (
         list(manpages.paragraph_spans(FILE_TEXT)) == reported == [(3, 5), (8, 8), (9, 9), (11, 11)]
     )
-    assert len(manpages.all_paragraphs(tmp_path)) == 8
+    assert len(manpages.all_paragraphs(manpages.corpus_files(tmp_path))) == 8
+    assert manpages.corpus_files(tmp_path, exclude=["a*"]) == [tmp_path / "b.txt"]
     texts = manpages.SpanTexts()
     assert {texts(span) for cluster in clusters for span in cluster.keys} == {
         WRAPPED,
