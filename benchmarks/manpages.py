@@ -451,11 +451,12 @@ def hub_buckets(
     A bucket is a band and a key shared by ``k >= 2`` texts. ``all_pairs`` sums
     ``k * (k - 1) / 2`` over buckets, the verifications if every text of a bucket were
     compared with every other (a pair in several bands counts in each); ``star_pairs``
-    sums ``k - 1``, one comparison per member against the bucket's first text. Texts with
-    the same band keys in every band (the same shingle set) count once. For the largest
-    buckets it also gives the share of members whose exact Jaccard to the bucket's first
-    text reaches the threshold, and how the first text begins. ``None`` (with a message)
-    when the library's stage functions are not importable.
+    sums ``k - 1``, one comparison per member against the bucket's first text;
+    ``all_pairs_over_100`` is the part of ``all_pairs`` in buckets of over 100 texts.
+    Texts with the same band keys in every band (the same shingle set) count once. For
+    the largest buckets it also gives the share of members whose exact Jaccard to the
+    bucket's first text reaches the threshold, and how the first text begins. ``None``
+    (with a message) when the library's stage functions are not importable.
     """
     found = band_keys(texts, settings)
     if found is None:
@@ -503,6 +504,7 @@ def hub_buckets(
         "star_pairs": int((every - 1).sum()),
         "buckets_over_100": int((every > 100).sum()),
         "buckets_over_1000": int((every > 1000).sum()),
+        "all_pairs_over_100": int((every * (every - 1) // 2)[every > 100].sum()),
         "largest": largest,
     }
 
@@ -554,7 +556,8 @@ def hub_table(report: Report) -> str:
         f"{report.corpus}: {hubs['distinct_texts']:,} distinct texts, "
         f"{hubs['buckets']:,} shared buckets ({hubs['buckets_over_100']:,} over 100 texts, "
         f"{hubs['buckets_over_1000']:,} over 1000)",
-        f"  all pairs in buckets sum k(k-1)/2 = {hubs['all_pairs']:,}; "
+        f"  all pairs in buckets sum k(k-1)/2 = {hubs['all_pairs']:,} "
+        f"({hubs['all_pairs_over_100']:,} in buckets over 100); "
         f"star sum k-1 = {hubs['star_pairs']:,}",
         "  | size | band | share near the first | first text |",
         "  |---|---|---|---|",

@@ -146,6 +146,7 @@ def test_hub_buckets_count_pairs_in_every_shared_bucket() -> None:
     assert hubs["buckets"] == len(sizes)
     assert hubs["all_pairs"] == sum(k * (k - 1) // 2 for k in sizes)
     assert hubs["star_pairs"] == sum(k - 1 for k in sizes)
+    assert hubs["all_pairs_over_100"] == sum(k * (k - 1) // 2 for k in sizes if k > 100)
     assert [hub["size"] for hub in hubs["largest"]] == sorted(sizes, reverse=True)[:3]
     assert all(0.0 <= hub["near_first"] <= 1.0 for hub in hubs["largest"])
 
