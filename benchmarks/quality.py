@@ -1,6 +1,6 @@
-"""Detection quality on real text: recall of edited copies, false clusters, exactness, time.
+"""Detection quality on real text: recall of edited copies, precision, exactness, time.
 
-    python -m benchmarks.quality [--sources 2000] [--json FILE] [--speed]
+    python -m benchmarks.quality [--sources 2000] [--real-per-source 10] [--json FILE] [--speed]
 
 The corpus (``build_corpus``): real paragraphs of the Python installation (see
 ``realtext``), pairwise dissimilar (exact Jaccard of word sets below 0.3, checked by brute
@@ -8,14 +8,24 @@ force); a few thousand of them are *sources*, each with edited copies (``COPY_KI
 0 to 30 % of words edited, a sentence added or dropped, and a surface change on every
 copy), mixed with ten times as many *unrelated* paragraphs. Every text belongs to a
 *family*: a source and its copies share one, each unrelated paragraph has its own.
+Mixed in at random places are *real* paragraphs (``REAL``, ten per source by default)
+that are not filtered against each other, so they bring the near-misses of real text
+(licence headers, docstrings written from one template); they share no word 5-gram
+with the rest, so they never change which copy belongs to which source.
 
 For each method (dedupe settings, datasketch and rensa at their documented defaults) it
 reports recall (a copy counts when it lands in its source's cluster) per copy kind and
-per source length, false clusters (clusters joining two families), and time. For the
-dedupe settings it also checks the result against brute force: every pair of texts whose
-exact similarity (the engine's own shingle sets) reaches the threshold, found by a
-sparse product over all pairs; the engine must report these pairs in one cluster
-(``pair recall``) and never join texts that no chain of such pairs joins (``sound``).
+per source length, false clusters (clusters joining two families of the designed part),
+*precision* and time. A cluster's first member is its representative; precision is the
+share of reported (member, representative) pairs whose exact Jaccard reaches the
+method's threshold: of the engine's shingle sets for dedupe, of the word sets the peers
+are given for datasketch and rensa (which do not verify; a peer's group is the connected
+component of the pairs it reports, represented by its first text). For the dedupe
+settings it also checks the result against brute force: every pair of texts whose exact
+similarity reaches the threshold, found by a sparse product over all pairs. Sound: no
+reported member is below the threshold from its representative. Missed: similar pairs
+of which both texts would be kept when deduplicating (representatives and texts in no
+cluster). Both hold for connected components and for greedy representatives alike.
 
 ``--speed`` also times word 5-grams at 0.8 and the defaults on 100k synthesized
 paragraphs. Heavy: run it under the project's heavy-job lock.
@@ -35,11 +45,17 @@ import numpy as np
 import numpy.typing as npt
 
 import dedupe
-from benchmarks import edits, realtext
-from dedupe.hashing import I64
-from dedupe.settings import DEFAULT_NGRAM, DEFAULT_NUM_PERM, DEFAULT_THRESHOLD
+from benchmarks import edits, exactsets, realtext
 from dedupe.shingle import shingle_many, unique_per_text
-from dedupe.verify import F64
+
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+_DEFAULTS = dedupe.Settings()
+DEFAULT_NGRAM, DEFAULT_NUM_PERM, DEFAULT_THRESHOLD = (
+    _DEFAULTS.ngram,
+    _DEFAULTS.num_perm,
+    _DEFAULTS.threshold,
+)
 
 RATES = (0.0, 0.02, 0.05, 0.10, 0.20, 0.30)
 COPY_KINDS = (*(f"{round(rate * 100)}%" for rate in RATES), "+sentence", "-sentence")
@@ -47,6 +63,10 @@ LENGTH_BUCKETS = ((20, 40), (40, 80), (80, 400))
 """Source lengths in words, ``[low, high)``; recall is reported per bucket."""
 MAX_BASE_SIMILARITY = 0.3
 UNRELATED_PER_SOURCE = 10
+REAL_PER_SOURCE = 10
+"""Unfiltered real paragraphs mixed in per source: the near-misses precision is measured on."""
+FOREIGN_NGRAM = 5
+"""Added sentences and real paragraphs share no word n-gram of this size with the rest."""
 _PRODUCT_ENTRIES = 20_000_000
 GRID = (
     (1, (0.7, 0.8)),
@@ -59,9 +79,14 @@ GRID = (
 
 SOURCE = "source"
 UNRELATED = "unrelated"
+REAL = "real"
 
 Labels = I64
-"""A cluster label per text; texts in no cluster have labels of their own."""
+"""Per text, the position of its cluster's first member (its representative).
+
+A text in no cluster, and a representative, has its own position; the label is also
+what ``member_pairs`` reads the reported (member, representative) pairs from.
+"""
 
 
 @dataclass(frozen=True)
@@ -70,7 +95,7 @@ class Corpus:
 
     texts: list[str]
     family: I64  # source number for a source and its copies; a family of its own otherwise
-    kind: npt.NDArray[np.str_]  # SOURCE, UNRELATED or one of COPY_KINDS
+    kind: npt.NDArray[np.str_]  # SOURCE, UNRELATED, REAL or one of COPY_KINDS
     bucket: I64  # length bucket of the family's source, -1 for unrelated paragraphs
     edits: I64  # word edits made to a copy, 0 otherwise
     words: I64  # words of the source a copy was made from (its own for others)
@@ -81,8 +106,12 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
-def build_corpus(*, sources: int, seed: int) -> Corpus:
-    """Sources spread evenly over ``LENGTH_BUCKETS``, their copies, and unrelated text."""
+def build_corpus(*, sources: int, seed: int, real_per_source: int = REAL_PER_SOURCE) -> Corpus:
+    """Sources spread evenly over ``LENGTH_BUCKETS``, their copies, unrelated and real text.
+
+    The real paragraphs are drawn last, with a generator of their own, so the rest of
+    the corpus (and its order) is the same whatever ``real_per_source`` is.
+    """
     paragraphs = realtext.real_paragraphs()
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(paragraphs)).tolist()
@@ -110,13 +139,17 @@ def build_corpus(*, sources: int, seed: int) -> Corpus:
     unrelated = [text for text, kept in zip(pool, keep, strict=True) if kept and text not in chosen]
     unrelated = unrelated[: len(chosen_sources) * UNRELATED_PER_SOURCE]
     outside = [paragraphs[order[index]] for index in np.setdiff1d(rest, picked).tolist()]
-    return with_copies(
+    designed = with_copies(
         chosen_sources,
         unrelated,
         rng=rng,
         vocabulary=realtext.vocabulary(),
         sentences=foreign_sentences(outside, pool),
     )
+    count = len(chosen_sources) * real_per_source
+    clash = clashing(outside, designed.texts)
+    real = [text for text, clashes in zip(outside, clash, strict=True) if not clashes]
+    return with_real(designed, real[:count], rng=np.random.default_rng(seed + 1))
 
 
 def foreign_sentences(outside: Sequence[str], inside: Sequence[str]) -> list[str]:
@@ -130,15 +163,20 @@ def foreign_sentences(outside: Sequence[str], inside: Sequence[str]) -> list[str
             sentence
             for text in outside
             for sentence in edits.sentences(text)
-            if len(sentence.split()) >= 5
+            if len(sentence.split()) >= FOREIGN_NGRAM
         )
     )
-    taken, _ = shingle_many(inside, ngram=5)
-    hashes, counts = shingle_many(candidates, ngram=5)
+    clash = clashing(candidates, inside)
+    return [sentence for sentence, clashes in zip(candidates, clash, strict=True) if not clashes]
+
+
+def clashing(candidates: Sequence[str], inside: Sequence[str]) -> npt.NDArray[np.bool_]:
+    """Which ``candidates`` share a word ``FOREIGN_NGRAM``-gram with some text of ``inside``."""
+    taken, _ = shingle_many(inside, ngram=FOREIGN_NGRAM)
+    hashes, counts = shingle_many(candidates, ngram=FOREIGN_NGRAM)
     shared = np.isin(hashes, taken)
     owners = np.repeat(np.arange(len(candidates)), counts)
-    clashing = np.bincount(owners[shared], minlength=len(candidates)) > 0
-    return [sentence for sentence, clash in zip(candidates, clashing, strict=True) if not clash]
+    return np.bincount(owners[shared], minlength=len(candidates)) > 0
 
 
 def _dissimilar(texts: Sequence[str]) -> npt.NDArray[np.bool_]:
@@ -192,6 +230,35 @@ def with_copies(
     )
 
 
+def with_real(corpus: Corpus, real: Sequence[str], *, rng: np.random.Generator) -> Corpus:
+    """``corpus`` with the ``real`` paragraphs inserted at random places, each its own family.
+
+    The corpus's own texts keep their order, so which of them comes first in a cluster
+    does not change.
+    """
+    total = len(corpus.texts) + len(real)
+    is_real = np.zeros(total, dtype=bool)
+    is_real[rng.choice(total, size=len(real), replace=False)] = True
+    texts = np.empty(total, dtype=object)
+    texts[~is_real] = corpus.texts
+    texts[is_real] = list(real)
+
+    def spread(ours: npt.NDArray[Any], theirs: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        merged = np.empty(total, dtype=np.result_type(ours, theirs))
+        merged[~is_real], merged[is_real] = ours, theirs
+        return merged
+
+    first_family = int(corpus.family.max(initial=-1)) + 1
+    return Corpus(
+        [str(text) for text in texts],
+        spread(corpus.family, np.arange(first_family, first_family + len(real))),
+        spread(corpus.kind, np.full(len(real), REAL)),
+        spread(corpus.bucket, np.full(len(real), -1)),
+        spread(corpus.edits, np.zeros(len(real), dtype=np.int64)),
+        spread(corpus.words, np.array([word_count(text) for text in real], dtype=np.int64)),
+    )
+
+
 def similar_pairs(texts: Sequence[str], *, ngram: int, threshold: float) -> tuple[I64, F64]:
     """Brute force: every pair ``i < j`` whose exact Jaccard reaches ``threshold``.
 
@@ -230,25 +297,70 @@ def similar_pairs(texts: Sequence[str], *, ngram: int, threshold: float) -> tupl
 
 
 def labels_from_pairs(count: int, pairs: I64) -> Labels:
-    """Cluster labels: connected components of ``pairs`` over ``count`` texts."""
-    import scipy.sparse
-    import scipy.sparse.csgraph
+    """Connected components of ``pairs`` over ``count`` texts, each led by its first text.
 
-    edges = pairs.reshape(-1, 2).astype(np.int64)
+    How the peers' results are read: they report pairs (or a text's matches), not
+    clusters, and do not verify them.
+    """
+    import scipy.sparse
+    from scipy.sparse.csgraph import connected_components
+
+    pairs = pairs.reshape(-1, 2).astype(np.int64)
     graph = scipy.sparse.coo_matrix(
-        (np.ones(len(edges), dtype=np.int8), (edges[:, 0], edges[:, 1])), shape=(count, count)
+        (np.ones(len(pairs), dtype=np.int8), (pairs[:, 0], pairs[:, 1])), shape=(count, count)
     )
-    _, labels = scipy.sparse.csgraph.connected_components(graph, directed=False)
-    result: Labels = np.asarray(labels, dtype=np.int64)
-    return result
+    _, component = connected_components(graph, directed=False)
+    first = np.full(count, count, dtype=np.int64)
+    np.minimum.at(first, component, np.arange(count, dtype=np.int64))
+    labels: Labels = first[component]
+    return labels
 
 
 def labels_from_clusters(count: int, clusters: Sequence[dedupe.Cluster[int]]) -> Labels:
-    """Cluster labels from the engine's clusters (positions as keys)."""
+    """Labels from the engine's clusters (positions as keys): each member's first member."""
     labels = np.arange(count, dtype=np.int64)
-    for number, cluster in enumerate(clusters):
-        labels[list(cluster.keys)] = count + number
+    for cluster in clusters:
+        labels[list(cluster.keys)] = cluster.keys[0]
     return labels
+
+
+def member_pairs(labels: Labels) -> I64:
+    """``(member, representative)`` of every text reported as a member of another's cluster."""
+    members = np.flatnonzero(labels != np.arange(len(labels)))
+    return np.stack((members, labels[members]), axis=1).astype(np.int64)
+
+
+def precision(
+    texts: Sequence[str],
+    labels: Labels,
+    *,
+    threshold: float,
+    ngram: int | None,
+    among: npt.NDArray[np.bool_] | None = None,
+) -> tuple[int, float]:
+    """(reported members, share of them within ``threshold`` of their representative).
+
+    Exact Jaccard with Python sets (``exactsets``): of the engine's word ``ngram``
+    shingle sets, or of plain word sets when ``ngram`` is None (what the peers compare).
+    With ``among``, only pairs with a member or representative in that mask count.
+    Precision is 1.0 when nothing is reported.
+    """
+    pairs = member_pairs(labels)
+    if among is not None:
+        pairs = pairs[among[pairs[:, 0]] | among[pairs[:, 1]]]
+    involved = np.unique(pairs).tolist()
+    chosen = [texts[index] for index in involved]
+    sets = (
+        exactsets.word_sets(chosen)
+        if ngram is None
+        else exactsets.shingle_sets(chosen, ngram=ngram)
+    )
+    set_of: dict[int, frozenset[Any]] = dict(zip(involved, sets, strict=True))
+    within = sum(
+        exactsets.jaccard(set_of[member], set_of[first]) >= threshold
+        for member, first in pairs.tolist()
+    )
+    return len(pairs), within / len(pairs) if len(pairs) else 1.0
 
 
 @dataclass
@@ -260,8 +372,12 @@ class Result:
     recall: dict[str, float]  # per copy kind
     recall_by_length: dict[str, dict[str, float]]  # bucket name -> copy kind -> recall
     clusters: int
-    false_clusters: int  # clusters joining two families
+    false_clusters: int  # clusters joining two families of the designed part
     unrelated_joined: int  # of those, clusters with an unrelated paragraph
+    members: int = 0  # reported (member, representative) pairs
+    precision: float = float("nan")  # share of them at or above the method's threshold
+    real_members: int = 0  # of those, pairs with a real (unfiltered) paragraph
+    real_precision: float = float("nan")
     exact: dict[str, Any] = field(default_factory=dict)  # brute-force check, dedupe only
 
 
@@ -293,7 +409,7 @@ def evaluate(corpus: Corpus, labels: Labels, *, method: str, seconds: float) -> 
         for bucket in range(len(LENGTH_BUCKETS))
     }
     clusters, false_clusters, unrelated_joined = count_false_clusters(
-        labels, corpus.family, corpus.kind == UNRELATED
+        labels, corpus.family, corpus.kind == UNRELATED, counted=corpus.kind != REAL
     )
     return Result(
         method,
@@ -307,12 +423,21 @@ def evaluate(corpus: Corpus, labels: Labels, *, method: str, seconds: float) -> 
 
 
 def count_false_clusters(
-    labels: Labels, family: I64, unrelated: npt.NDArray[np.bool_]
+    labels: Labels,
+    family: I64,
+    unrelated: npt.NDArray[np.bool_],
+    *,
+    counted: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[int, int, int]:
-    """(clusters, clusters with members of two families, of those with an unrelated text)."""
+    """(clusters, clusters with members of two families, of those with an unrelated text).
+
+    Only the ``counted`` texts (default: all) decide whether a cluster mixes families:
+    real paragraphs may truly be near-duplicates of each other, so they are left out.
+    """
     _, cluster, sizes = np.unique(labels, return_inverse=True, return_counts=True)
     in_cluster = sizes[cluster] >= 2
-    pairs = np.unique(np.stack((cluster[in_cluster], family[in_cluster]), axis=1), axis=0)
+    judged = in_cluster if counted is None else in_cluster & counted
+    pairs = np.unique(np.stack((cluster[judged], family[judged]), axis=1), axis=0)
     families_per_cluster = np.bincount(pairs[:, 0], minlength=len(sizes))
     mixed = families_per_cluster >= 2
     with_unrelated = np.zeros(len(sizes), dtype=bool)
@@ -321,17 +446,26 @@ def count_false_clusters(
 
 
 def exact_check(labels: Labels, pairs: I64) -> dict[str, Any]:
-    """Compare a clustering with the truly similar ``pairs`` found by brute force."""
-    truth = labels_from_pairs(len(labels), pairs)
-    reported = labels[pairs[:, 0]] == labels[pairs[:, 1]] if len(pairs) else np.ones(0, bool)
-    # Sound: each engine cluster lies inside one component of the true-similarity graph.
-    _, cluster = np.unique(labels, return_inverse=True)
-    components = np.unique(np.stack((cluster, truth), axis=1), axis=0)
-    split = np.bincount(components[:, 0]) >= 2
+    """Check a clustering against the truly similar ``pairs`` (brute force, ``i < j``).
+
+    Holds for any cluster semantics that reports members against a representative.
+    ``members_below``: reported members whose pair with their representative is not
+    among ``pairs`` (sound when 0). ``missed_pairs``: similar pairs whose two texts are
+    both kept (representatives or in no cluster), which only a pair LSH never made a
+    candidate leaves.
+    """
+    count = max(len(labels), 1)
+    reported = np.sort(member_pairs(labels), axis=1)
+    truth = np.sort(pairs.reshape(-1, 2), axis=1)
+    below = ~np.isin(reported[:, 0] * count + reported[:, 1], truth[:, 0] * count + truth[:, 1])
+    kept = labels == np.arange(len(labels))
+    missed = kept[truth[:, 0]] & kept[truth[:, 1]]
     return {
-        "similar_pairs": len(pairs),
-        "pair_recall": float(reported.mean()) if len(pairs) else 1.0,
-        "unsound_clusters": int(split.sum()),
+        "similar_pairs": len(truth),
+        "members": len(reported),
+        "members_below": int(below.sum()),
+        "sound": not below.any(),
+        "missed_pairs": int(missed.sum()),
     }
 
 
@@ -382,12 +516,16 @@ def rensa_runner(texts: list[str]) -> Labels:
 
 @dataclass(frozen=True)
 class Method:
-    """A named way to cluster; ``ngram``/``threshold`` set for dedupe (exact check)."""
+    """A named way to cluster, and the threshold its reported pairs should reach.
+
+    ``ngram`` is set for dedupe: precision uses its shingle sets and the brute-force
+    check runs; for a peer it is None and precision uses word sets.
+    """
 
     name: str
     run: Runner
+    threshold: float
     ngram: int | None = None
-    threshold: float | None = None
     num_perm: int | None = None
 
 
@@ -397,7 +535,7 @@ def dedupe_method(*, ngram: int, threshold: float, num_perm: int = DEFAULT_NUM_P
     if (ngram, threshold, num_perm) == (DEFAULT_NGRAM, DEFAULT_THRESHOLD, DEFAULT_NUM_PERM):
         name += " (default)"
     run = dedupe_runner(ngram=ngram, threshold=threshold, num_perm=num_perm)
-    return Method(name, run, ngram, threshold, num_perm)
+    return Method(name, run, threshold, ngram, num_perm)
 
 
 def methods() -> list[Method]:
@@ -414,8 +552,8 @@ def methods() -> list[Method]:
     grid = list({method.name: method for method in grid}.values())
     return [
         *grid,
-        Method("datasketch 2.x word sets t=0.9 p=128", datasketch_runner),
-        Method("rensa 0.5 word lists t=0.8 p=128", rensa_runner),
+        Method("datasketch 2.x word sets t=0.9 p=128", datasketch_runner, 0.9),
+        Method("rensa 0.5 word lists t=0.8 p=128", rensa_runner, 0.8),
     ]
 
 
@@ -426,7 +564,7 @@ def run_methods(corpus: Corpus, chosen: Sequence[Method]) -> list[Result]:
     """
     truth: dict[int, tuple[I64, F64]] = {}
     for ngram in sorted({method.ngram for method in chosen if method.ngram is not None}):
-        lowest = min(m.threshold or 1.0 for m in chosen if m.ngram == ngram)
+        lowest = min(m.threshold for m in chosen if m.ngram == ngram)
         truth[ngram] = similar_pairs(corpus.texts, ngram=ngram, threshold=lowest)
     results = []
     for method in chosen:
@@ -434,7 +572,17 @@ def run_methods(corpus: Corpus, chosen: Sequence[Method]) -> list[Result]:
         labels = method.run(corpus.texts)
         seconds = time.perf_counter() - start
         result = evaluate(corpus, labels, method=method.name, seconds=seconds)
-        if method.ngram is not None and method.threshold is not None:
+        result.members, result.precision = precision(
+            corpus.texts, labels, threshold=method.threshold, ngram=method.ngram
+        )
+        result.real_members, result.real_precision = precision(
+            corpus.texts,
+            labels,
+            threshold=method.threshold,
+            ngram=method.ngram,
+            among=corpus.kind == REAL,
+        )
+        if method.ngram is not None:
             pairs, similarities = truth[method.ngram]
             result.exact = exact_check(labels, pairs[similarities >= method.threshold])
         print(f"  {method.name}: {seconds:.1f} s", file=sys.stderr, flush=True)
@@ -473,14 +621,17 @@ def speed_run(options: dict[str, dict[str, Any]], *, count: int, seed: int) -> d
 
 def table(results: Sequence[Result]) -> str:
     """A Markdown table of the results: one row per method."""
-    header = ["method", "s", *COPY_KINDS, "false clusters", "pair recall", "unsound"]
+    header = ["method", "s", *COPY_KINDS, "false clusters", "members", "precision"]
+    header += ["precision (real)", "below t", "missed pairs"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for result in results:
         cells = [result.method, f"{result.seconds:.1f}"]
         cells += [f"{result.recall.get(kind, float('nan')):.3f}" for kind in COPY_KINDS]
         cells.append(f"{result.false_clusters} ({result.unrelated_joined} unrel.)")
+        cells += [str(result.members), f"{result.precision:.4f}"]
+        cells.append(f"{result.real_precision:.4f} of {result.real_members}")
         if result.exact:
-            cells += [f"{result.exact['pair_recall']:.4f}", str(result.exact["unsound_clusters"])]
+            cells += [str(result.exact["members_below"]), str(result.exact["missed_pairs"])]
         else:
             cells += ["-", "-"]
         lines.append("| " + " | ".join(cells) + " |")
@@ -501,13 +652,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Build the corpus, run every method, print the tables (and write JSON)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sources", type=int, default=2000, help="source paragraphs")
+    parser.add_argument(
+        "--real-per-source",
+        type=int,
+        default=REAL_PER_SOURCE,
+        help="unfiltered real paragraphs per source (0: the pairwise-dissimilar corpus only)",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", help="also write the results to this JSON file")
     parser.add_argument("--speed", action="store_true", help="time 100k synthesized paragraphs")
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
-    corpus = build_corpus(sources=args.sources, seed=args.seed)
+    corpus = build_corpus(
+        sources=args.sources, seed=args.seed, real_per_source=args.real_per_source
+    )
     kinds, counts = np.unique(corpus.kind, return_counts=True)
     sizes = dict(zip(kinds.tolist(), counts.tolist(), strict=True))
     seconds = time.perf_counter() - start

@@ -10,6 +10,7 @@ from benchmarks import edits, quality
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import dedupe
 from dedupe.normalize import tokens
 from dedupe.shingle import shingle_many, unique_per_text
 from dedupe.verify import jaccard_pairs
@@ -198,18 +199,66 @@ def test_evaluate_counts_a_copy_only_in_its_sources_cluster() -> None:
     assert (result.clusters, result.false_clusters) == (1, 1)
 
 
-def test_exact_check_finds_missed_pairs_and_unsound_clusters() -> None:
-    pairs = np.array([[0, 1], [1, 2], [3, 4]], dtype=np.int64)
-    truth = np.array([0, 0, 0, 3, 3, 5], dtype=np.int64)
-    assert quality.exact_check(truth, pairs) == {
+def test_exact_check_counts_members_below_and_missed_pairs() -> None:
+    pairs = np.array([[0, 1], [1, 2], [3, 4]], dtype=np.int64)  # similar: 0~1, 1~2, 3~4
+    chained = np.array([0, 0, 0, 3, 3, 5], dtype=np.int64)  # components: 2 joins 0 via 1
+    assert quality.exact_check(chained, pairs) == {
         "similar_pairs": 3,
-        "pair_recall": 1.0,
-        "unsound_clusters": 0,
+        "members": 3,
+        "members_below": 1,
+        "sound": False,
+        "missed_pairs": 0,
     }
-    missed = np.array([0, 0, 2, 3, 3, 5], dtype=np.int64)
-    assert quality.exact_check(missed, pairs)["pair_recall"] == pytest.approx(2 / 3)
+    greedy = np.array([0, 0, 2, 3, 3, 5], dtype=np.int64)  # 2 stays a representative
+    assert quality.exact_check(greedy, pairs)["members_below"] == 0
+    assert quality.exact_check(greedy, pairs)["missed_pairs"] == 0
+    none_found = np.arange(6, dtype=np.int64)
+    assert quality.exact_check(none_found, pairs)["missed_pairs"] == 3
     merged = np.array([0, 0, 0, 0, 0, 5], dtype=np.int64)
-    assert quality.exact_check(merged, pairs)["unsound_clusters"] == 1
+    assert quality.exact_check(merged, pairs)["members_below"] == 3
+
+
+def test_labels_name_the_first_member_whatever_the_source() -> None:
+    pairs = np.array([[4, 2], [2, 5], [1, 3]], dtype=np.int64)
+    labels = quality.labels_from_pairs(7, pairs)
+    assert labels.tolist() == [0, 1, 2, 1, 2, 2, 6]
+    clusters = dedupe.find_duplicates(["a b c d e f", "x y z w", "A b, c d e f!", "x y z w"])
+    assert quality.labels_from_clusters(5, clusters).tolist() == [0, 1, 0, 1, 4]
+    assert quality.member_pairs(labels).tolist() == [[3, 1], [4, 2], [5, 2]]
+
+
+def test_precision_uses_the_methods_sets_and_threshold() -> None:
+    texts = ["one two three four", "one two three five", "One two three four!", "six"]
+    labels = np.array([0, 0, 0, 3], dtype=np.int64)
+    # Word sets (peers): 1 vs 0 share 3 of 5 words; 2 vs 0 differ by case and "!".
+    assert quality.precision(texts, labels, threshold=0.6, ngram=None) == (2, 0.5)
+    assert quality.precision(texts, labels, threshold=0.5, ngram=None) == (2, 0.5)
+    assert quality.precision(texts, labels, threshold=0.3, ngram=None) == (2, 1.0)
+    # Shingle sets (dedupe, normalized): 2 is 0; 1 shares one 3-gram of three.
+    assert quality.precision(texts, labels, threshold=0.4, ngram=3) == (2, 0.5)
+    assert quality.precision(texts, np.arange(4), threshold=0.4, ngram=3) == (0, 1.0)
+    only_one = np.array([False, True, False, False])
+    assert quality.precision(texts, labels, threshold=0.4, ngram=3, among=only_one) == (1, 0.0)
+
+
+def test_real_paragraphs_are_mixed_in_without_reordering_the_rest() -> None:
+    corpus = tiny_corpus()
+    real = ["A real paragraph from elsewhere.", "Another real one, quite different."]
+    mixed = quality.with_real(corpus, real, rng=np.random.default_rng(0))
+    is_real = mixed.kind == quality.REAL
+    assert np.array(mixed.texts)[~is_real].tolist() == corpus.texts
+    assert sorted(np.array(mixed.texts)[is_real].tolist()) == sorted(real)
+    for name in ("family", "kind", "bucket", "edits", "words"):
+        assert getattr(mixed, name)[~is_real].tolist() == getattr(corpus, name).tolist()
+    assert not set(mixed.family[is_real].tolist()) & set(corpus.family.tolist())
+
+
+def test_false_clusters_leave_out_real_paragraphs() -> None:
+    labels = np.array([0, 0, 2, 2], dtype=np.int64)
+    family = np.array([1, 2, 3, 4], dtype=np.int64)
+    unrelated = np.zeros(4, dtype=bool)
+    counted = np.array([True, False, True, True])
+    assert quality.count_false_clusters(labels, family, unrelated, counted=counted) == (2, 1, 0)
 
 
 def test_foreign_sentences_share_no_five_words_with_the_corpus() -> None:
