@@ -217,3 +217,16 @@ def planted_corpora() -> list[list[str]]:
     copies = [*chain, chain[1].upper(), f"{chain[3]}!", "", "w1 w2"]
     mixed = [*hub_corpus()[:10], *copies, *hub_corpus()[30:]]
     return [chain, copies, mixed[::-1]]
+
+
+def test_the_command_line_reports_only_the_member_of_a_chain(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.txt").write_text("alpha beta gamma delta epsilon zeta\n")
+    (tmp_path / "b.txt").write_text(
+        "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu\n"
+    )
+    (tmp_path / "c.txt").write_text("eta theta iota kappa lambda mu\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--no-cache", "--no-progress", "."]) == 1
+    assert capsys.readouterr().out == "b.txt:1: near-duplicate of a.txt:1 (similarity 0.40)\n"
