@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -67,12 +68,30 @@ def test_band_keys_agree_exactly_when_the_band_agrees() -> None:
     assert lsh.band_keys(signatures, bands=3, rows=4)[2, 0] != keys[0, 1]
 
 
-def test_two_shared_bands_are_asked_only_where_recall_allows() -> None:
-    assert lsh.shared_bands(threshold=0.4, bands=64, rows=2) == 2  # the defaults
+def binomial_tail(count: int, p: float, at_least: int) -> float:
+    return sum(
+        math.comb(count, k) * p**k * (1 - p) ** (count - k) for k in range(at_least, count + 1)
+    )
+
+
+@given(
+    st.floats(0.05, 1.0),
+    st.integers(1, 128),
+    st.integers(1, 16),
+)
+def test_shared_bands_is_the_most_that_keeps_recall_at_the_threshold(
+    threshold: float, bands: int, rows: int
+) -> None:
+    shared = lsh.shared_bands(threshold=threshold, bands=bands, rows=rows)
+    p = threshold**rows
+    assert 1 <= shared <= bands
+    if shared > 1:
+        assert binomial_tail(bands, p, shared) >= lsh.DEFAULT_RECALL - 1e-9
+    if shared < bands and binomial_tail(bands, p, 1) >= lsh.DEFAULT_RECALL:
+        assert binomial_tail(bands, p, shared + 1) < lsh.DEFAULT_RECALL + 1e-9
+
+
+def test_shared_bands_at_the_documented_settings() -> None:
+    assert lsh.shared_bands(threshold=0.4, bands=64, rows=2) == 4  # the defaults
     assert lsh.shared_bands(threshold=0.8, bands=21, rows=6) == 1  # 5-grams at 0.8
     assert lsh.shared_bands(threshold=1.0, bands=1, rows=128) == 1  # one band only
-    for bands, rows in ((64, 2), (32, 1), (16, 4)):
-        if lsh.shared_bands(threshold=0.5, bands=bands, rows=rows) == 2:
-            p = 0.5**rows
-            missed = (1 - p) ** bands + bands * p * (1 - p) ** (bands - 1)
-            assert missed <= 1 - lsh.DEFAULT_RECALL

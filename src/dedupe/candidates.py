@@ -84,15 +84,34 @@ def _buckets(keys: U64) -> tuple[I64, I64]:
     return order, ranks
 
 
+_COUNT_BITS = 7
+"""Low bits of a packed pair code that hold its band count (at most 127, more is capped)."""
+
+
 def count_bands(codes: I64, counts: I64) -> tuple[I64, I64]:
     """Pair codes made distinct, each with the sum of its counts (the bands that made it).
 
-    Fastest when ``codes`` is a few sorted runs: the stable sort merges runs.
+    The count is packed below the code, so one value sort (faster than an argsort and
+    two gathers) brings each pair's parts together.
     """
-    order = np.argsort(codes, kind="stable")
-    codes, counts = codes[order], counts[order]
+    packed = _packed(codes, counts)
+    packed.sort(kind="stable")
+    return _unpacked(packed)
+
+
+def _packed(codes: I64, counts: I64) -> I64:
+    packed: I64 = (codes << _COUNT_BITS) | np.minimum(counts, (1 << _COUNT_BITS) - 1)
+    return packed
+
+
+def _unpacked(packed: I64) -> tuple[I64, I64]:
+    """Distinct codes and summed counts of sorted packed values."""
+    codes = packed >> _COUNT_BITS
     starts = np.flatnonzero(run_starts(codes))
-    return codes[starts], np.add.reduceat(counts, starts) if len(starts) else counts
+    if not len(starts):
+        return codes, codes.copy()
+    counts = np.add.reduceat(packed & ((1 << _COUNT_BITS) - 1), starts)
+    return codes[starts], counts
 
 
 def candidate_pairs(
@@ -115,8 +134,8 @@ def candidate_pairs(
     merged_counts = np.empty(0, dtype=np.int64)
     pending: list[I64] = []
 
-    def codes_of(column: U64) -> I64:
-        return pair_codes(bucket_pairs(column, head=head), count)
+    def codes_of(column: U64) -> I64:  # sorted: the merge's stable sort then merges runs
+        return np.sort((pair_codes(bucket_pairs(column, head=head), count) << _COUNT_BITS) | 1)
 
     columns = iter(band_columns)
     while chunk := list(islice(columns, workers)):
@@ -129,8 +148,10 @@ def candidate_pairs(
 
 
 def _merge(codes: I64, counts: I64, pending: list[I64]) -> tuple[I64, I64]:
-    """Add the pairs of some bands (one count each) to the merged codes and counts."""
-    new = np.sort(np.concatenate((np.empty(0, np.int64), *pending)))
-    starts = np.flatnonzero(run_starts(new))
-    new_counts = np.diff(np.append(starts, len(new)))
-    return count_bands(np.concatenate((codes, new[starts])), np.concatenate((counts, new_counts)))
+    """Add sorted packed pairs of some bands to the merged codes and counts.
+
+    Every part is sorted, and a stable sort of sorted runs only merges them.
+    """
+    packed = np.concatenate((_packed(codes, counts), *pending))
+    packed.sort(kind="stable")
+    return _unpacked(packed)

@@ -51,18 +51,25 @@ def optimal_bands_rows(
 
 
 def shared_bands(*, threshold: float, bands: int, rows: int, recall: float = DEFAULT_RECALL) -> int:
-    """How many bands a pair must share to be a candidate: 2 where that keeps ``recall``.
+    """How many bands a pair must share to be a candidate: the most that keeps ``recall``.
 
     A pair of similarity ``s`` shares each band with probability ``p = s ** rows``,
-    independently, so the number it shares is binomial. Asking for two removes most
-    pairs that met in one bucket by chance (texts sharing one sentence), and at the
-    defaults (64 bands of 2 rows, 0.4) loses a pair at the threshold with probability
-    2e-4. Where two would cost more recall than ``recall`` allows (few bands, many rows),
-    one band is enough.
+    independently, so the number of bands it shares is binomial. Asking for more than
+    one removes most pairs that met in a bucket by chance (texts sharing a sentence);
+    the count is the largest ``k`` with ``P(at least k of bands) >= recall`` at the
+    threshold, the same target the band shape is chosen for. At the defaults (64 bands
+    of 2 rows, 0.4) that is 4, which a pair at the threshold misses with probability
+    0.5%; 5-grams at 0.8 (21 bands of 6 rows) keep 1.
     """
     p = threshold**rows
-    at_least_two = 1.0 - (1.0 - p) ** bands - bands * p * (1.0 - p) ** (bands - 1)
-    return 2 if bands >= 2 and at_least_two >= recall else 1
+    term = (1.0 - p) ** bands  # P(exactly 0)
+    missed = 0.0
+    for shared in range(1, bands + 1):
+        missed += term  # P(fewer than ``shared``)
+        if 1.0 - missed < recall:
+            return max(1, shared - 1)
+        term *= (bands - shared + 1) / shared * p / (1.0 - p) if p < 1.0 else 0.0
+    return bands
 
 
 def band_keys(signatures: U32, *, bands: int, rows: int) -> U64:

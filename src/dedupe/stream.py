@@ -10,8 +10,9 @@ the texts in none of its clusters.
 Only what later texts need is remembered (see ``dedupe.incremental``): per distinct
 text 44 bytes, 12 bytes for each band where it is among the first texts of its bucket
 (at most 768 with the default 64 bands), and its shingle set (about 470 bytes for a
-paragraph of 60 words) only when it is kept. Copies of a text seen before cost nothing. ``keep="longest"`` cannot decide a text before the longest copy has been seen, so
-it reads every text first and holds them in memory.
+paragraph of 60 words) only when it is kept. Copies of a text seen before cost nothing.
+``keep="longest"`` cannot decide a text before the longest copy has been seen, so it
+reads every text first and holds them in memory.
 """
 
 from __future__ import annotations
