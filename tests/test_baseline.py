@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dedupe.baseline import (
+from dedupe.cli.baseline import (
     Entry,
     entries_for,
     paragraph_key,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dedupe.cli import main
-from dedupe.progress import DELAY_SECONDS, Progress
+from dedupe.cli.progress import DELAY_SECONDS, Progress
 
 
 class Terminal(io.StringIO):
@@ -57,6 +57,6 @@ def test_the_command_draws_nothing_when_stderr_is_not_a_terminal(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     Path("a.txt").write_text("same words in this line\n\nsame words in this line\n")
-    monkeypatch.setattr("dedupe.progress.DELAY_SECONDS", 0.0)
+    monkeypatch.setattr("dedupe.cli.progress.DELAY_SECONDS", 0.0)
     assert main(["check", "a.txt"]) == 1
     assert "\r" not in capsys.readouterr().err

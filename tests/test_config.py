@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dedupe.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, main
-from dedupe.config import find_config, load_config
+from dedupe.cli.config import find_config, load_config
 from dedupe.errors import ConfigError
 
 TEXT = " ".join(f"w{index}" for index in range(40))

@@ -16,7 +16,7 @@ from distributed import Client
 
 import dedupe
 from dedupe.cluster import Cluster, Member
-from dedupe.datasets import TextFiles
+from dedupe.dask.inputs import TextFiles
 from tests.dask_cluster import local_client
 
 CORPUS_SIZE = 20_000

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import dedupe
-from dedupe import report
+from dedupe.cli import report
 from dedupe.settings import Settings
 
 REPEATING = "002_6267b752b525a913.txt"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from dedupe import report
+from dedupe.cli import report
 from dedupe.cluster import Cluster, Member
 from dedupe.corpus import Span
 from dedupe.settings import Settings

@@ -10,7 +10,7 @@ from dedupe._version import __version__
 from dedupe.api import find_duplicates, find_duplicates_in_files
 from dedupe.cluster import Cluster, Member
 from dedupe.corpus import Span
-from dedupe.datasets import TextFiles
+from dedupe.dask.inputs import TextFiles
 from dedupe.errors import CorpusError, DedupeError, IndexFileError, SettingsError
 from dedupe.index import Index
 from dedupe.settings import Settings

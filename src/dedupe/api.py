@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 from dedupe.chain import find_clusters
 from dedupe.cluster import Cluster, attach_keys
 from dedupe.corpus import MAX_FILE_SIZE, Span, find_files
-from dedupe.datasets import TextFiles
+from dedupe.dask.inputs import TextFiles
 from dedupe.inputs import check_paths, check_texts
 from dedupe.parallel import resolve_workers
 from dedupe.scan import scan_files
@@ -103,13 +103,14 @@ def find_duplicates(
         texts, engine=engine, client=client, partitions=partitions, workers=workers, output=output
     )
     if isinstance(texts, TextFiles):
-        from dedupe import dask_engine, dask_output
+        from dedupe.dask import engine as dask_engine
+        from dedupe.dask import output as dask_output
 
         table = dask_engine.cluster_files(texts, settings, client=client, partitions=partitions)
         return dask_output.member_frame(table, output=output)
     keys, values = _keys_and_texts(texts)
     if engine == "dask":
-        from dedupe import dask_engine
+        from dedupe.dask import engine as dask_engine
 
         table = dask_engine.cluster_texts(values, settings, client=client, partitions=partitions)
         return attach_keys(keys, table.position_clusters())

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dedupe.cli.report import FORMATS
 from dedupe.errors import ConfigError, SettingsError
-from dedupe.report import FORMATS
 from dedupe.settings import Settings
 
 if sys.version_info >= (3, 11):

@@ -34,8 +34,8 @@ from dedupe.arrays import run_starts
 from dedupe.assign import assign
 from dedupe.candidates import bucket_pairs
 from dedupe.cluster import PositionClusters
-from dedupe.datasets import TextFiles
-from dedupe.exchange import Tasks
+from dedupe.dask.exchange import Tasks
+from dedupe.dask.inputs import TextFiles
 from dedupe.fingerprint import Fingerprints, fingerprint_batch
 from dedupe.grouping import position_mask, priority_keys
 from dedupe.hashing import I64, fmix64

@@ -1,6 +1,6 @@
 """Tabular text inputs for the Dask engine: Parquet or JSON Lines files with a text column.
 
-This module only describes and checks the input; ``dedupe.dask_engine`` reads it with
+This module only describes and checks the input; ``dedupe.dask.engine`` reads it with
 ``dask.dataframe``. Keeping the two apart lets ``dedupe.api`` recognise the input type
 without importing Dask.
 """

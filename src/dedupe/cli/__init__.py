@@ -20,22 +20,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
-from dedupe import __version__, report
-from dedupe.baseline import (
+from dedupe import __version__
+from dedupe.cache import FingerprintCache
+from dedupe.cli import report
+from dedupe.cli.baseline import (
     BASELINE_FILE_NAME,
     entries_for,
     read_baseline,
     split_known,
     write_baseline,
 )
-from dedupe.cache import FingerprintCache
+from dedupe.cli.config import Config, load_config, parse_size
+from dedupe.cli.git import toplevel, tracked_files
+from dedupe.cli.progress import Progress
 from dedupe.cluster import Cluster
-from dedupe.config import Config, load_config, parse_size
 from dedupe.corpus import MAX_FILE_SIZE, Span, corpus_files, find_files, selected
 from dedupe.errors import DedupeError, OutputError, SettingsError, UsageError
-from dedupe.git import toplevel, tracked_files
 from dedupe.parallel import available_cores
-from dedupe.progress import Progress
 from dedupe.scan import Scan, scan_files
 from dedupe.settings import (
     DEFAULT_NGRAM,

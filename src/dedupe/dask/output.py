@@ -12,7 +12,7 @@ from dedupe.atomic import replacing
 if TYPE_CHECKING:
     import pandas
 
-    from dedupe.dask_engine import MemberTable
+    from dedupe.dask.engine import MemberTable
 
 
 def member_frame(
