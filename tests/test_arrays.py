@@ -16,7 +16,6 @@ from dedupe.arrays import (
     segment_starts,
     sort_order,
     sorted_unique,
-    unique_pairs,
 )
 
 # Keys that differ only in the low bits the packed sort drops, repeats, and full-width keys.
@@ -68,12 +67,11 @@ def test_runs_of_sorted_rows(rows: list[tuple[int, int]]) -> None:
 
 
 @given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), max_size=40))
-def test_pairs_round_trip_through_codes_and_unique_pairs_sort_them(
+def test_pairs_round_trip_through_codes(
     pairs: list[tuple[int, int]],
 ) -> None:
     array = np.array(pairs, dtype=np.int64).reshape(-1, 2)
     np.testing.assert_array_equal(pairs_of_codes(pair_codes(array, 7), 7), array)
-    assert [tuple(pair) for pair in unique_pairs(array, 7).tolist()] == sorted(set(pairs))
 
 
 @given(st.lists(st.integers(-5, 5) | st.integers(-(2**62), 2**62), max_size=50))

@@ -46,11 +46,6 @@ def pairs_of_codes(codes: I64, count: int) -> I64:
     return np.stack((codes // count, codes % count), axis=1).astype(np.int64)
 
 
-def unique_pairs(pairs: I64, count: int) -> I64:
-    """The distinct ``(a, b)`` rows (both below ``count``), sorted by ``a`` then ``b``."""
-    return pairs_of_codes(sorted_unique(pair_codes(pairs, count)), count)
-
-
 def sorted_unique(values: I64) -> I64:
     """The distinct values, sorted: ``np.unique`` without its import of ``numpy.ma``.
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
 from dedupe.arrays import run_starts
 from dedupe.hashing import I64
@@ -37,11 +36,6 @@ class Assignment:
 
     representative: I64
     similarity: F64
-
-    def leads(self) -> npt.NDArray[np.bool_]:
-        """Whether each distinct text is a representative."""
-        leading: npt.NDArray[np.bool_] = self.representative == np.arange(len(self.representative))
-        return leading
 
 
 def assign(count: int, edges: I64, similarities: F64, *, leaders: int = 0) -> Assignment:
