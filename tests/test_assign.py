@@ -29,10 +29,12 @@ def sequential(count: int, edges: Edges, *, leaders: int = 0) -> tuple[list[int]
     return representative, similarity
 
 
-def run(count: int, edges: Edges, *, leaders: int = 0) -> tuple[list[int], list[float]]:
+def run(
+    count: int, edges: Edges, *, leaders: int = 0, sequential_below: int = 4_096
+) -> tuple[list[int], list[float]]:
     pairs = np.array([(a, b) for a, b, _ in edges], dtype=np.int64).reshape(-1, 2)
     similarities = np.array([s for _, _, s in edges], dtype=np.float64)
-    result = assign(count, pairs, similarities, leaders=leaders)
+    result = assign(count, pairs, similarities, leaders=leaders, sequential_below=sequential_below)
     return result.representative.tolist(), result.similarity.tolist()
 
 
@@ -57,9 +59,8 @@ def test_assignment_equals_the_sequential_loop(
 ) -> None:
     """With the threshold at 0 the rounds run to the end; at 4096 the loop finishes it."""
     count, leaders, edges = graph
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("dedupe.assign._SEQUENTIAL_BELOW", sequential_below)
-        assert run(count, edges, leaders=leaders) == sequential(count, edges, leaders=leaders)
+    found = run(count, edges, leaders=leaders, sequential_below=sequential_below)
+    assert found == sequential(count, edges, leaders=leaders)
 
 
 def test_a_chain_is_not_one_cluster() -> None:

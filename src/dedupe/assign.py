@@ -26,7 +26,7 @@ from dedupe.hashing import I64
 from dedupe.verify import F64
 
 _UNDECIDED, _LEADS, _MEMBER = 0, 1, 2
-_SEQUENTIAL_BELOW = 4_096
+SEQUENTIAL_BELOW = 4_096
 """Undecided texts under which the rest is finished in one sequential pass."""
 
 
@@ -38,12 +38,20 @@ class Assignment:
     similarity: F64
 
 
-def assign(count: int, edges: I64, similarities: F64, *, leaders: int = 0) -> Assignment:
+def assign(
+    count: int,
+    edges: I64,
+    similarities: F64,
+    *,
+    leaders: int = 0,
+    sequential_below: int = SEQUENTIAL_BELOW,
+) -> Assignment:
     """The greedy assignment of ``count`` distinct texts over verified ``(earlier, later)`` edges.
 
     ``similarities`` are the edges' exact similarities (all at least the threshold).
     The first ``leaders`` texts are representatives already (stored texts of an
-    incremental run); edges must not end at them.
+    incremental run); edges must not end at them. Fewer than ``sequential_below``
+    undecided texts are finished in one sequential pass (the result is the same).
     """
     status = np.zeros(count, dtype=np.int8)
     status[:leaders] = _LEADS
@@ -58,7 +66,7 @@ def assign(count: int, edges: I64, similarities: F64, *, leaders: int = 0) -> As
         remaining = undecided[status[undecided] == _UNDECIDED]
         live = live[status[live[:, 1]] == _UNDECIDED]
         if len(remaining) and (
-            len(remaining) < _SEQUENTIAL_BELOW or len(remaining) * 8 > len(undecided) * 7
+            len(remaining) < sequential_below or len(remaining) * 8 > len(undecided) * 7
         ):
             _finish_in_order(status, live)
             break
