@@ -14,15 +14,3 @@ def jaccard(left: frozenset[int], right: frozenset[int]) -> float:
     """Exact Jaccard similarity; two empty sets have similarity 0 (they never match)."""
     union = len(left | right)
     return len(left & right) / union if union else 0.0
-
-
-def greedy_keep(texts: list[str], *, threshold: float, ngram: int) -> list[str]:
-    """Keep each text unless some kept text before it has Jaccard >= threshold with it."""
-    kept: list[frozenset[int]] = []
-    result = []
-    for text in texts:
-        shingles = shingle_set(text, ngram=ngram)
-        if all(jaccard(shingles, other) < threshold for other in kept):
-            kept.append(shingles)
-            result.append(text)
-    return result

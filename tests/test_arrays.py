@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dedupe.arrays import (
+    Growing,
     gather_segments,
     pair_codes,
     pairs_of_codes,
@@ -92,3 +93,21 @@ def test_segments_of_a_flat_array(counts: list[int], data: st.DataObject) -> Non
         np.array([counts[i] for i in chosen], dtype=np.int64),
     )
     assert gathered.tolist() == [starts[i] + k for i in chosen for k in range(counts[i])]
+
+
+@given(st.lists(st.lists(st.integers(0, 99), max_size=700), max_size=8))
+def test_a_growing_array_holds_everything_appended_in_order(parts: list[list[int]]) -> None:
+    grown = Growing(np.array([7, 8], dtype=np.int64))
+    for part in parts:
+        grown.append(np.array(part, dtype=np.int64))
+    expected = [7, 8, *(value for part in parts for value in part)]
+    assert grown.values.tolist() == expected
+    assert len(grown) == len(expected)
+
+
+def test_a_growing_array_keeps_its_row_shape_and_never_writes_into_its_initial_array() -> None:
+    initial = np.zeros((1, 2), dtype=np.uint64)
+    grown = Growing(initial)
+    grown.append(np.ones((3, 2), dtype=np.uint64))
+    assert grown.values.tolist() == [[0, 0], [1, 1], [1, 1], [1, 1]]
+    assert initial.tolist() == [[0, 0]]

@@ -6,6 +6,8 @@ rather than as index arithmetic.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -109,3 +111,35 @@ def gather_segments(starts: I64, counts: I64) -> I64:
     """Flat indices of the segments ``[start, start + count)``, concatenated in order."""
     offsets = np.repeat(starts - segment_starts(counts), counts)
     return np.arange(int(counts.sum()), dtype=np.int64) + offsets
+
+
+class Growing:
+    """An array that grows at its end, doubling its capacity: appending is amortized O(added).
+
+    ``values`` is a view of what was appended (its rows, for a 2-d array); it stays valid
+    until the next ``append``.
+    """
+
+    def __init__(self, initial: npt.NDArray[Any]) -> None:
+        self._array = initial
+        self._used = len(initial)
+
+    def __len__(self) -> int:
+        return self._used
+
+    @property
+    def values(self) -> npt.NDArray[Any]:
+        return self._array[: self._used]
+
+    def append(self, rows: npt.NDArray[Any]) -> None:
+        """Add ``rows`` (of the same dtype and row shape) at the end."""
+        needed = self._used + len(rows)
+        if needed > len(self._array):
+            grown = np.empty(
+                (max(needed, 2 * len(self._array), 1024), *self._array.shape[1:]),
+                dtype=self._array.dtype,
+            )
+            grown[: self._used] = self._array[: self._used]
+            self._array = grown
+        self._array[self._used : needed] = rows
+        self._used = needed

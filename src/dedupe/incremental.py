@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from dedupe.arrays import (
+    Growing,
     gather_segments,
     pair_codes,
     pairs_of_codes,
@@ -53,15 +54,41 @@ class Store:
     def __init__(self, settings: Settings, *, member_sets: bool) -> None:
         self.settings = settings
         self.member_sets = member_sets
-        self.content = np.empty((0, 2), dtype=np.uint64)
-        self.representative = np.empty(0, dtype=np.int64)
-        self.similarity = np.empty(0, dtype=np.float64)
+        self._content = Growing(np.empty((0, 2), dtype=np.uint64))
+        self._representative = Growing(np.empty(0, dtype=np.int64))
+        self._similarity = Growing(np.empty(0, dtype=np.float64))
         self.contents = SortedRuns()
         self.heads = [SortedRuns() for _ in range(settings.band_shape[0])]
         self.sets = ShingleSets()
 
     def __len__(self) -> int:
-        return len(self.representative)
+        return len(self._representative)
+
+    @property
+    def content(self) -> U64:
+        """Per distinct text: its 128-bit content hash."""
+        content: U64 = self._content.values
+        return content
+
+    @property
+    def representative(self) -> I64:
+        """Per distinct text: its representative (itself when it leads)."""
+        representative: I64 = self._representative.values
+        return representative
+
+    @property
+    def similarity(self) -> F64:
+        """Per distinct text: its exact similarity to its representative."""
+        similarity: F64 = self._similarity.values
+        return similarity
+
+    def restore(self, content: U64, representative: I64, similarity: F64) -> None:
+        """Set the distinct texts' arrays (as saved by an ``Index``); heads and sets apart."""
+        self._content = Growing(content)
+        self._representative = Growing(representative)
+        self._similarity = Growing(similarity)
+        self.contents = SortedRuns()
+        self.contents.add(content[:, 0], np.arange(len(content), dtype=np.int64))
 
     def place(self, batch: BatchStages) -> Placed:
         """Add a batch: group, find candidates, verify and assign its new distinct texts."""
@@ -79,8 +106,8 @@ class Store:
         pairs, stored_heads = self._candidates(keys, ids)
         representative, similarity = self._assign(pairs, ids, new_sets)
         self._store(fingerprints.content[rows], keys, ids, stored_heads, new_sets, representative)
-        self.representative = np.concatenate((self.representative, representative))
-        self.similarity = np.concatenate((self.similarity, similarity))
+        self._representative.append(representative)
+        self._similarity.append(similarity)
         distinct = np.full(len(groups.group_of), -1, dtype=np.int64)
         nonempty = groups.group_of >= 0
         distinct[nonempty] = distinct_ids[groups.group_of[nonempty]]
@@ -171,7 +198,7 @@ class Store:
         new_sets: ShingleSets,
         representative: I64,
     ) -> None:
-        self.content = np.concatenate((self.content, content))
+        self._content.append(content)
         self.contents.add(content[:, 0], ids)
         for band, heads in enumerate(self.heads):
             within = ranks[band] < BUCKET_HEAD

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from dedupe.arrays import Growing
 from dedupe.assign import Assignment
 from dedupe.chain import expand
 from dedupe.cluster import Cluster, attach_keys
@@ -75,8 +76,8 @@ class Index:
                 f"got {self.settings.keep!r}"
             )
         self._store = Store(self.settings, member_sets=True)
-        self._first = np.empty(0, dtype=np.int64)  # per distinct text: its first position
-        self._group_of = np.empty(0, dtype=np.int64)  # per position: its distinct text
+        self._first = Growing(np.empty(0, dtype=np.int64))  # per distinct text: first position
+        self._group_of = Growing(np.empty(0, dtype=np.int64))  # per position: its distinct text
         self._keys: list[Key] = []
         self._key_set: set[Key] = set()
 
@@ -104,16 +105,15 @@ class Index:
             placed = self._store.place(
                 fingerprint_batch(new_texts[low : low + BATCH_SIZE], self.settings)
             )
-            offset = len(self._group_of)
-            self._first = np.concatenate((self._first, offset + np.flatnonzero(placed.new)))
-            self._group_of = np.concatenate((self._group_of, placed.distinct))
+            self._first.append(len(self._group_of) + np.flatnonzero(placed.new))
+            self._group_of.append(placed.distinct)
         self._keys.extend(new_keys)
         self._key_set.update(new_keys)
 
     def clusters(self) -> list[Cluster[Key]]:
         """The clusters of the texts added, as ``find_duplicates`` gives them for the same texts
         in the same order."""
-        groups = Groups(first=self._first, group_of=self._group_of)
+        groups = Groups(first=self._first.values, group_of=self._group_of.values)
         assignment = Assignment(self._store.representative, self._store.similarity)
         return attach_keys(self._keys, expand(groups, assignment))
 
@@ -126,10 +126,11 @@ class Index:
         if not isinstance(text, str):
             raise TypeError(f"text must be str, got {type(text).__name__}")
         distinct, similarities = self._store.query(fingerprint_batch([text], self.settings))
-        positions = np.flatnonzero(np.isin(self._group_of, distinct))
+        group_of = self._group_of.values
+        positions = np.flatnonzero(np.isin(group_of, distinct))
         similarity_of = np.zeros(len(self._first), dtype=np.float64)
         similarity_of[distinct] = similarities
-        found = similarity_of[self._group_of[positions]]
+        found = similarity_of[group_of[positions]]
         order = np.lexsort((positions, -found))
         return [
             (self._keys[index], similarity)
@@ -151,10 +152,10 @@ class Index:
         np.cumsum([len(item) for item in encoded], out=text_offsets[1:])
         arrays: dict[str, npt.NDArray[Any]] = {
             "content": store.content,
-            "first": self._first,
+            "first": self._first.values,
             "representative": store.representative,
             "similarity": store.similarity,
-            "group_of": self._group_of,
+            "group_of": self._group_of.values,
             "head_keys": np.concatenate([keys for keys, _ in heads]),
             "head_ids": np.concatenate([ids for _, ids in heads]),
             "head_offsets": np.cumsum([0, *(len(keys) for keys, _ in heads)]).astype(np.int64),
@@ -198,10 +199,11 @@ class Index:
             rows=stored.rows,
         )
         store = index._store
-        store.content = arrays["content"].astype(np.uint64)
-        store.contents.add(store.content[:, 0], np.arange(len(store.content), dtype=np.int64))
-        store.representative = arrays["representative"].astype(np.int64)
-        store.similarity = arrays["similarity"].astype(np.float64)
+        store.restore(
+            arrays["content"].astype(np.uint64),
+            arrays["representative"].astype(np.int64),
+            arrays["similarity"].astype(np.float64),
+        )
         head_offsets = arrays["head_offsets"].tolist()
         for band, runs in enumerate(store.heads):
             low, high = head_offsets[band], head_offsets[band + 1]
@@ -211,8 +213,8 @@ class Index:
             arrays["set_values"].astype(np.uint64),
             np.diff(arrays["set_offsets"]),
         )
-        index._first = arrays["first"].astype(np.int64)
-        index._group_of = arrays["group_of"].astype(np.int64)
+        index._first = Growing(arrays["first"].astype(np.int64))
+        index._group_of = Growing(arrays["group_of"].astype(np.int64))
         try:
             index._keys = _decode_keys(arrays)
         except UnicodeDecodeError as error:

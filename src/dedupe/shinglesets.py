@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from dedupe.arrays import gather_segments, segment_starts, sorted_unique
+from dedupe.arrays import Growing, gather_segments, segment_starts, sorted_unique
 from dedupe.hashing import I64, U64
 from dedupe.parallel import iterate_in_threads
 from dedupe.shingle import shingle_many, unique_per_text
@@ -27,8 +27,6 @@ BLOCK_TEXTS = 1_000_000
 
 SHINGLE_BATCH = 4_000
 """Texts shingled at once: bounds the memory of the sort in ``unique_per_text``."""
-
-T = TypeVar("T", bound=np.generic)
 
 
 class Verifier(Protocol):
@@ -47,13 +45,12 @@ class ShingleSets:
     def __init__(
         self, ids: I64 | None = None, values: U64 | None = None, counts: I64 | None = None
     ):
-        self._ids = np.empty(0, np.int64) if ids is None else ids
-        self._values = np.empty(0, np.uint64) if values is None else values
         counts = np.empty(0, np.int64) if counts is None else counts
-        self._offsets = np.zeros(len(counts) + 1, dtype=np.int64)
-        np.cumsum(counts, out=self._offsets[1:])
-        self._texts = len(counts)
-        self._used = int(self._offsets[-1])
+        offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        self._ids = Growing(np.empty(0, np.int64) if ids is None else ids)
+        self._values = Growing(np.empty(0, np.uint64) if values is None else values)
+        self._offsets = Growing(offsets)
 
     @classmethod
     def of_texts(
@@ -69,26 +66,29 @@ class ShingleSets:
         parts = iterate_in_threads(sets_of, range(0, len(chosen), SHINGLE_BATCH), workers=workers)
         store = cls()
         for values, counts in parts:
-            done = store._texts
+            done = len(store)
             store.append(ids[done : done + len(counts)], values, counts)
         return store
 
     def __len__(self) -> int:
-        return self._texts
+        return len(self._ids)
 
     @property
     def ids(self) -> I64:
-        return self._ids[: self._texts]
+        ids: I64 = self._ids.values
+        return ids
 
     @property
     def values(self) -> U64:
         """All shingle hashes, text after text."""
-        return self._values[: self._used]
+        values: U64 = self._values.values
+        return values
 
     @property
     def offsets(self) -> I64:
         """Text ``ids[i]``'s set is ``values[offsets[i]:offsets[i + 1]]``."""
-        return self._offsets[: self._texts + 1]
+        offsets: I64 = self._offsets.values
+        return offsets
 
     @property
     def counts(self) -> I64:
@@ -98,16 +98,11 @@ class ShingleSets:
         """Append the CSR sets of texts ``ids``, all above the ids held so far."""
         if len(ids) != len(counts):
             raise ValueError(f"got {len(ids)} ids for {len(counts)} sets")
-        if len(ids) and self._texts and ids[0] <= self._ids[self._texts - 1]:
+        if len(ids) and len(self) and ids[0] <= self.ids[-1]:
             raise ValueError("appended ids must be above the ids held")
-        texts, used = self._texts + len(ids), self._used + len(values)
-        self._ids = _fit(self._ids, texts)
-        self._ids[self._texts : texts] = ids
-        self._values = _fit(self._values, used)
-        self._values[self._used : used] = values
-        self._offsets = _fit(self._offsets, texts + 1)
-        self._offsets[self._texts + 1 : texts + 1] = self._used + np.cumsum(counts)
-        self._texts, self._used = texts, used
+        self._offsets.append(len(self._values) + np.cumsum(counts))
+        self._ids.append(ids)
+        self._values.append(values)
 
     def holds(self, ids: I64) -> npt.NDArray[np.bool_]:
         """Whether each id has a set here."""
@@ -121,9 +116,9 @@ class ShingleSets:
     def subset(self, ids: I64) -> ShingleSets:
         """The sets of some held ids (ascending, distinct)."""
         local = np.searchsorted(self.ids, ids)
-        starts, ends = self._offsets[local], self._offsets[local + 1]
+        starts, ends = self.offsets[local], self.offsets[local + 1]
         counts = ends - starts
-        return ShingleSets(ids, self._values[gather_segments(starts, counts)], counts)
+        return ShingleSets(ids, self.values[gather_segments(starts, counts)], counts)
 
     def joined(self, other: ShingleSets) -> ShingleSets:
         """The sets of both (their ids must not overlap), for pairs across the two."""
@@ -185,12 +180,3 @@ class CorpusVerifier:
         return ShingleSets.of_texts(
             self.texts, chosen, positions=self.first[chosen], ngram=self.ngram, workers=self.workers
         )
-
-
-def _fit(array: npt.NDArray[T], size: int) -> npt.NDArray[T]:
-    """``array`` itself if it holds ``size`` elements, else a copy with doubled capacity."""
-    if size <= len(array):
-        return array
-    grown = np.empty(max(size, 2 * len(array), 1024), dtype=array.dtype)
-    grown[: len(array)] = array
-    return grown
