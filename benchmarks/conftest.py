@@ -50,7 +50,7 @@ def inputs(request: pytest.FixtureRequest) -> Inputs:
     fingerprints = fingerprint(texts, chosen)
     groups = group_identical(fingerprints.content, fingerprints.token_counts, keep=chosen.keep)
     keys = fingerprints.band_keys[groups.first]
-    candidates = candidate_pairs(keys.T, count=len(groups))
+    candidates = candidate_pairs(keys.T, count=len(groups), shared=chosen.shared_bands)
     sets = CorpusVerifier(texts, groups.first, chosen.ngram)
     edges = candidates[sets.jaccard(candidates) >= chosen.threshold]
     assert np.array_equal(stages.band_keys, fingerprints.band_keys)

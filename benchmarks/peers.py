@@ -87,7 +87,7 @@ def run_dedupe(texts: list[str]) -> tuple[Stages, I64]:
     with timed(stages, "lsh"):
         groups = group_identical(fingerprints.content, fingerprints.token_counts, keep=chosen.keep)
         columns = (fingerprints.band_keys[groups.first, band] for band in range(bands))
-        candidates = candidate_pairs(columns, count=len(groups))
+        candidates = candidate_pairs(columns, count=len(groups), shared=chosen.shared_bands)
     with timed(stages, "verify"):
         similarities = CorpusVerifier(texts, groups.first, chosen.ngram).jaccard(candidates)
         near = similarities >= chosen.threshold

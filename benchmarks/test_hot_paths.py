@@ -66,7 +66,8 @@ def test_band_keys(benchmark: BenchmarkFixture, inputs: Inputs) -> None:
 
 def test_candidate_pairs(benchmark: BenchmarkFixture, inputs: Inputs) -> None:
     keys = inputs.band_keys[inputs.groups.first]
-    pairs = run(benchmark, inputs, lambda: candidate_pairs(keys.T, count=len(keys)))
+    shared = inputs.settings.shared_bands
+    pairs = run(benchmark, inputs, lambda: candidate_pairs(keys.T, count=len(keys), shared=shared))
     assert len(pairs) >= len(inputs.edges) > 0
 
 
