@@ -42,6 +42,28 @@ def test_sort_order_with_owners_equals_lexsort(rows: list[tuple[int, int]]) -> N
     np.testing.assert_array_equal(sort_order(keys, owners=owners), np.lexsort((keys, owners)))
 
 
+def only_repeated(order: np.ndarray, *columns: np.ndarray) -> list[int]:
+    """The rows of ``order`` whose columns equal another row's."""
+    seen = [tuple(int(column[row]) for column in columns) for row in order.tolist()]
+    return [row for row, value in zip(order.tolist(), seen, strict=True) if seen.count(value) > 1]
+
+
+@given(st.lists(KEYS, max_size=80))
+def test_sort_order_of_repeated_rows_only_drops_the_unique_keys(keys: list[int]) -> None:
+    array = np.array(keys, dtype=np.uint64)
+    expected = only_repeated(np.argsort(array, kind="stable"), array)
+    assert sort_order(array, repeated_only=True).tolist() == expected
+
+
+def test_sort_order_of_repeated_rows_with_wide_owners_takes_the_exact_sort() -> None:
+    rng = np.random.default_rng(5)
+    keys = rng.integers(0, 4, size=300).astype(np.uint64)
+    owners = rng.integers(0, 2**50, size=300).astype(np.int64)
+    owners[::2] = 3
+    expected = only_repeated(np.lexsort((keys, owners)), owners, keys)
+    assert sort_order(keys, owners=owners, repeated_only=True).tolist() == expected
+
+
 def test_sort_order_of_many_rows_with_wide_owners_takes_the_exact_sort() -> None:
     """Owners above 2**40 leave too few key bits in a packed word."""
     rng = np.random.default_rng(4)

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from dedupe.candidates import BUCKET_HEAD, bucket_pairs, bucket_ranks, candidate_pairs
+from dedupe.candidates import BUCKET_HEAD, bucket_pairs, candidate_pairs, ranked_bucket_pairs
 
 
 def brute_bucket_pairs(keys: list[int], *, head: int) -> set[tuple[int, int]]:
@@ -85,7 +85,7 @@ def test_bucket_pairs_equal_dict_buckets(keys: list[int], head: int) -> None:
 @given(st.lists(st.integers(0, 4) | NEAR_KEYS, max_size=60))
 def test_bucket_ranks_count_the_earlier_texts_of_the_bucket(keys: list[int]) -> None:
     expected = [keys[:row].count(key) for row, key in enumerate(keys)]
-    assert bucket_ranks(np.array(keys, dtype=np.uint64)).tolist() == expected
+    assert ranked_bucket_pairs(np.array(keys, dtype=np.uint64))[1].tolist() == expected
 
 
 @pytest.mark.parametrize("workers", [1, 3])

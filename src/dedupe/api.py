@@ -106,14 +106,14 @@ def find_duplicates(
         from dedupe.dask import engine as dask_engine
         from dedupe.dask import output as dask_output
 
-        table = dask_engine.cluster_files(texts, settings, client=client, partitions=partitions)
-        return dask_output.member_frame(table, output=output)
+        found = dask_engine.cluster_files(texts, settings, client=client, partitions=partitions)
+        return dask_output.member_frame(found, output=output)
     keys, values = _keys_and_texts(texts)
     if engine == "dask":
         from dedupe.dask import engine as dask_engine
 
-        table = dask_engine.cluster_texts(values, settings, client=client, partitions=partitions)
-        return attach_keys(keys, table.position_clusters())
+        found = dask_engine.cluster_texts(values, settings, client=client, partitions=partitions)
+        return attach_keys(keys, found)
     return attach_keys(keys, find_clusters(values, settings, workers=workers))
 
 

@@ -6,7 +6,7 @@ rather than as index arithmetic.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -14,6 +14,7 @@ import numpy.typing as npt
 from dedupe.hashing import I64, U64
 
 Mask = npt.NDArray[np.bool_]
+T = TypeVar("T", bound=np.generic)
 
 _MIN_KEY_BITS = 16
 """Below this many key bits in a packed word, ties would be common: sort exactly instead."""
@@ -28,6 +29,13 @@ def run_starts(*columns: npt.NDArray[np.generic]) -> Mask:
             changed |= column[1:] != column[:-1]
         starts[1:] = changed if changed.ndim == 1 else changed.any(axis=1)
     return starts
+
+
+def in_runs(*columns: npt.NDArray[np.generic]) -> Mask:
+    """Which rows of sorted ``columns`` belong to a run of at least two equal rows."""
+    repeated = ~run_starts(*columns)
+    repeated[:-1] |= repeated[1:]
+    return repeated
 
 
 def run_ids(starts: Mask) -> I64:
@@ -58,7 +66,7 @@ def sorted_unique(values: I64) -> I64:
     return ordered[run_starts(ordered)]
 
 
-def sort_order(keys: U64, *, owners: I64 | None = None) -> I64:
+def sort_order(keys: U64, *, owners: I64 | None = None, repeated_only: bool = False) -> I64:
     """Indices that sort rows by ``(owner, key, index)``: a stable ``np.lexsort``, faster.
 
     ``np.lexsort`` and ``argsort`` on 64-bit keys are several times slower than one
@@ -66,6 +74,10 @@ def sort_order(keys: U64, *, owners: I64 | None = None) -> I64:
     many top bits of the key as fit, above the row index, which is read back as the
     order. Rows whose words tie on owner and top bits but whose full keys are out of
     order (rare: hash keys almost never share their top bits) are sorted again exactly.
+
+    With ``repeated_only`` only the rows that may share their owner and key with another
+    row are returned (their packed words tie): what cutting buckets needs, where most
+    keys are unique. Their full keys are then read back, never the whole column's.
     """
     count = len(keys)
     if count == 0:
@@ -77,19 +89,28 @@ def sort_order(keys: U64, *, owners: I64 | None = None) -> I64:
         exact: I64 = (
             np.lexsort((keys, owners)) if owners is not None else np.argsort(keys, kind="stable")
         )
+        if repeated_only:
+            columns = (keys[exact],) if owners is None else (owners[exact], keys[exact])
+            exact = exact[in_runs(*columns)]
         return exact
     words = (keys >> np.uint64(64 - key_bits)).view(np.int64) << index_bits
     if owners is not None:
         words |= owners << (key_bits + index_bits)
     words |= np.arange(count, dtype=np.int64)
     words.sort()
-    order: I64 = words & ((1 << index_bits) - 1)
     group = words >> index_bits
+    if repeated_only:
+        repeated = in_runs(group)
+        words, group = words[repeated], group[repeated]
+    order: I64 = words & ((1 << index_bits) - 1)
     ordered = keys[order]
     unordered = (group[1:] == group[:-1]) & (ordered[1:] < ordered[:-1])
     if unordered.any():
         rows = np.flatnonzero(np.isin(group, group[1:][unordered]))  # whole tied groups
-        order[rows] = order[rows][np.lexsort((order[rows], ordered[rows], group[rows]))]
+        exact = np.lexsort((order[rows], ordered[rows], group[rows]))
+        order[rows], ordered[rows] = order[rows][exact], ordered[rows][exact]
+    if repeated_only:
+        order = order[in_runs(group, ordered)]  # tied words, but also the same key
     return order
 
 
@@ -113,14 +134,14 @@ def gather_segments(starts: I64, counts: I64) -> I64:
     return np.arange(int(counts.sum()), dtype=np.int64) + offsets
 
 
-class Growing:
+class Growing(Generic[T]):
     """An array that grows at its end, doubling its capacity: appending is amortized O(added).
 
     ``values`` is a view of what was appended (its rows, for a 2-d array); it stays valid
     until the next ``append``.
     """
 
-    def __init__(self, initial: npt.NDArray[Any]) -> None:
+    def __init__(self, initial: npt.NDArray[T]) -> None:
         self._array = initial
         self._used = len(initial)
 
@@ -128,10 +149,10 @@ class Growing:
         return self._used
 
     @property
-    def values(self) -> npt.NDArray[Any]:
+    def values(self) -> npt.NDArray[T]:
         return self._array[: self._used]
 
-    def append(self, rows: npt.NDArray[Any]) -> None:
+    def append(self, rows: npt.NDArray[T]) -> None:
         """Add ``rows`` (of the same dtype and row shape) at the end."""
         needed = self._used + len(rows)
         if needed > len(self._array):

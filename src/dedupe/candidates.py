@@ -25,7 +25,14 @@ from itertools import islice
 
 import numpy as np
 
-from dedupe.arrays import gather_segments, pair_codes, pairs_of_codes, run_ids, run_starts
+from dedupe.arrays import (
+    gather_segments,
+    pair_codes,
+    pairs_of_codes,
+    run_ids,
+    run_starts,
+    sort_order,
+)
 from dedupe.hashing import I64, U64
 from dedupe.parallel import map_in_threads
 
@@ -40,72 +47,55 @@ def bucket_pairs(keys: U64, *, head: int = BUCKET_HEAD) -> I64:
     Each row is paired with the rows before it among the first ``head`` rows of its
     bucket. Returns an ``(m, 2)`` int64 array (not sorted, no repeats).
     """
-    order, ranks = _buckets(keys)
+    return _pairs(*_cut(keys), head=head)
+
+
+def ranked_bucket_pairs(keys: U64, *, head: int = BUCKET_HEAD) -> tuple[I64, I64]:
+    """``bucket_pairs``, and each row's rank in its bucket (0 for the bucket's first).
+
+    The incremental engine stores a text's band key only where its rank is below the
+    head, so it needs both from one cut of the buckets.
+    """
+    order, ranks = _cut(keys)
+    row_ranks = np.zeros(len(keys), dtype=np.int64)
+    row_ranks[order] = ranks
+    return _pairs(order, ranks, head=head), row_ranks
+
+
+def _cut(keys: U64) -> tuple[I64, I64]:
+    """The rows that share their key with another, by ``(key, row)``, and their ranks."""
+    order = sort_order(keys, repeated_only=True)
+    starts = run_starts(keys[order])
+    ranks = np.arange(len(order), dtype=np.int64) - np.flatnonzero(starts)[run_ids(starts)]
+    return order, ranks
+
+
+def _pairs(order: I64, ranks: I64, *, head: int) -> I64:
+    """Each cut row with the rows before it among the first ``head`` of its bucket."""
     partners = np.minimum(ranks, head)
     earlier = order[gather_segments(np.arange(len(order), dtype=np.int64) - ranks, partners)]
     return np.stack((earlier, np.repeat(order, partners)), axis=1)
-
-
-def bucket_ranks(keys: U64) -> I64:
-    """Each row's rank in its bucket (rows in priority order): 0 for the bucket's first."""
-    order, ranks = _buckets(keys)
-    result = np.zeros(len(keys), dtype=np.int64)
-    result[order] = ranks
-    return result
-
-
-def _buckets(keys: U64) -> tuple[I64, I64]:
-    """The rows that share their key with another, in ``(key, row)`` order, and their ranks.
-
-    One ``np.sort`` of int64 words holding a key's top bits above the row finds the few
-    rows whose top bits repeat (most keys are unique); only those are read back for
-    their exact keys, so no gather runs over the whole column. Rows that share top bits
-    but not keys are put in exact ``(key, row)`` order before the buckets are cut.
-    """
-    count = len(keys)
-    index_bits = max(1, (count - 1).bit_length())
-    words = (keys >> np.uint64(index_bits + 1)).view(np.int64) << index_bits
-    words |= np.arange(count, dtype=np.int64)
-    words.sort()
-    top = words >> index_bits
-    repeated = ~run_starts(top)
-    repeated[:-1] |= repeated[1:]
-    rows = np.flatnonzero(repeated)
-    order = words[rows] & ((1 << index_bits) - 1)  # by (top bits, row)
-    ordered = keys[order]
-    top = top[rows]
-    mixed = (top[1:] == top[:-1]) & (ordered[1:] != ordered[:-1])
-    if mixed.any():
-        tied = np.flatnonzero(np.isin(top, top[1:][mixed]))  # whole runs of top bits
-        exact = np.lexsort((order[tied], ordered[tied]))
-        order[tied], ordered[tied] = order[tied][exact], ordered[tied][exact]
-    starts = run_starts(ordered)
-    ranks = np.arange(len(order), dtype=np.int64) - np.flatnonzero(starts)[run_ids(starts)]
-    return order, ranks
 
 
 _COUNT_BITS = 7
 """Low bits of a packed pair code that hold its band count (at most 127, more is capped)."""
 
 
-def count_bands(codes: I64, counts: I64) -> tuple[I64, I64]:
-    """Pair codes made distinct, each with the sum of its counts (the bands that made it).
-
-    The count is packed below the code, so one value sort (faster than an argsort and
-    two gathers) brings each pair's parts together.
-    """
-    packed = _packed(codes, counts)
-    packed.sort(kind="stable")
-    return _unpacked(packed)
+def count_bands(codes: I64) -> tuple[I64, I64]:
+    """Distinct pair codes and how many times each occurs (the bands that made it)."""
+    return _summed(_packed(codes, np.ones(len(codes), dtype=np.int64)))
 
 
 def _packed(codes: I64, counts: I64) -> I64:
+    """The count (capped) packed below the code, so one value sort brings a pair's parts
+    together: faster than an argsort and two gathers."""
     packed: I64 = (codes << _COUNT_BITS) | np.minimum(counts, (1 << _COUNT_BITS) - 1)
     return packed
 
 
-def _unpacked(packed: I64) -> tuple[I64, I64]:
-    """Distinct codes and summed counts of sorted packed values."""
+def _summed(packed: I64) -> tuple[I64, I64]:
+    """Distinct codes and summed counts of packed values (sorted here; sorted runs merge)."""
+    packed.sort(kind="stable")
     codes = packed >> _COUNT_BITS
     starts = np.flatnonzero(run_starts(codes))
     if not len(starts):
@@ -135,7 +125,8 @@ def candidate_pairs(
     pending: list[I64] = []
 
     def codes_of(column: U64) -> I64:  # sorted: the merge's stable sort then merges runs
-        return np.sort((pair_codes(bucket_pairs(column, head=head), count) << _COUNT_BITS) | 1)
+        codes = pair_codes(bucket_pairs(column, head=head), count)
+        return np.sort(_packed(codes, np.ones(len(codes), dtype=np.int64)))
 
     columns = iter(band_columns)
     while chunk := list(islice(columns, workers)):
@@ -148,10 +139,5 @@ def candidate_pairs(
 
 
 def _merge(codes: I64, counts: I64, pending: list[I64]) -> tuple[I64, I64]:
-    """Add sorted packed pairs of some bands to the merged codes and counts.
-
-    Every part is sorted, and a stable sort of sorted runs only merges them.
-    """
-    packed = np.concatenate((_packed(codes, counts), *pending))
-    packed.sort(kind="stable")
-    return _unpacked(packed)
+    """Add sorted packed pairs of some bands to the merged codes and counts."""
+    return _summed(np.concatenate((_packed(codes, counts), *pending)))

@@ -30,7 +30,7 @@ from dedupe.arrays import (
     sorted_unique,
 )
 from dedupe.assign import assign
-from dedupe.candidates import BUCKET_HEAD, bucket_pairs, bucket_ranks, count_bands
+from dedupe.candidates import BUCKET_HEAD, count_bands, ranked_bucket_pairs
 from dedupe.fingerprint import BatchStages
 from dedupe.grouping import group_identical
 from dedupe.hashing import I64, U64
@@ -67,20 +67,17 @@ class Store:
     @property
     def content(self) -> U64:
         """Per distinct text: its 128-bit content hash."""
-        content: U64 = self._content.values
-        return content
+        return self._content.values
 
     @property
     def representative(self) -> I64:
         """Per distinct text: its representative (itself when it leads)."""
-        representative: I64 = self._representative.values
-        return representative
+        return self._representative.values
 
     @property
     def similarity(self) -> F64:
         """Per distinct text: its exact similarity to its representative."""
-        similarity: F64 = self._similarity.values
-        return similarity
+        return self._similarity.values
 
     def restore(self, content: U64, representative: I64, similarity: F64) -> None:
         """Set the distinct texts' arrays (as saved by an ``Index``); heads and sets apart."""
@@ -133,7 +130,7 @@ class Store:
         copy = self._stored_copies(fingerprints.content[:1])
         near = similarities >= self.settings.threshold
         found, found_similarities = earlier[near], similarities[near]
-        if copy[0] >= 0 and not np.isin(copy[0], found):
+        if copy[0] >= 0 and copy[0] not in found:
             found = np.append(found, copy[0])
             found_similarities = np.append(found_similarities, 1.0)
         return found, found_similarities
@@ -163,12 +160,11 @@ class Store:
             stored_ids, first = np.unique(entries[:, 1], return_index=True)
             row_ids = np.concatenate((stored_ids, ids))
             row_keys = np.concatenate((column[entries[first, 0]], column))
-            pairs = row_ids[bucket_pairs(row_keys)]
-            pairs = pairs[pairs[:, 1] >= ids[0]] if len(ids) else pairs[:0]
+            rows, row_ranks = ranked_bucket_pairs(row_keys)
+            pairs = row_ids[rows[rows[:, 1] >= len(stored_ids)]]  # the ones ending at a new text
             found.append(pair_codes(pairs, len(self) + len(ids)))
-            ranks.append(bucket_ranks(row_keys)[len(stored_ids) :])
-        codes = np.concatenate(found)
-        codes, bands = count_bands(codes, np.ones(len(codes), dtype=np.int64))
+            ranks.append(row_ranks[len(stored_ids) :])
+        codes, bands = count_bands(np.concatenate(found))
         shared = codes[bands >= self.settings.shared_bands]
         return pairs_of_codes(shared, len(self) + len(ids)), ranks
 

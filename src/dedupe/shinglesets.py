@@ -16,7 +16,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from dedupe.arrays import Growing, gather_segments, segment_starts, sorted_unique
+from dedupe.arrays import Growing, gather_segments, run_starts, segment_starts, sorted_unique
 from dedupe.hashing import I64, U64
 from dedupe.parallel import iterate_in_threads
 from dedupe.shingle import shingle_many, unique_per_text
@@ -75,20 +75,17 @@ class ShingleSets:
 
     @property
     def ids(self) -> I64:
-        ids: I64 = self._ids.values
-        return ids
+        return self._ids.values
 
     @property
     def values(self) -> U64:
         """All shingle hashes, text after text."""
-        values: U64 = self._values.values
-        return values
+        return self._values.values
 
     @property
     def offsets(self) -> I64:
         """Text ``ids[i]``'s set is ``values[offsets[i]:offsets[i + 1]]``."""
-        offsets: I64 = self._offsets.values
-        return offsets
+        return self._offsets.values
 
     @property
     def counts(self) -> I64:
@@ -164,19 +161,21 @@ class CorpusVerifier:
         blocks = np.searchsorted(ids, pairs) // self.block_texts
         low, high = blocks.min(axis=1), blocks.max(axis=1)
         order = np.lexsort((high, low))
-        cuts = np.flatnonzero(np.diff(low[order]) | np.diff(high[order])) + 1
+        cuts = np.flatnonzero(run_starts(low[order], high[order]))[1:]
         for rows in np.split(order, cuts):
-            block_a, block_b = int(low[rows[0]]), int(high[rows[0]])
-            chosen = ids[block_a * self.block_texts : (block_a + 1) * self.block_texts]
-            if recent is None or not np.array_equal(recent.ids, chosen):
-                recent = self._block(ids, block_a)
-            sets = recent if block_b == block_a else recent.joined(self._block(ids, block_b))
+            first = self._block_ids(ids, int(low[rows[0]]))
+            if recent is None or not np.array_equal(recent.ids, first):
+                recent = self._sets(first)
+            second = self._block_ids(ids, int(high[rows[0]]))
+            sets = recent if second[0] == first[0] else recent.joined(self._sets(second))
             result[rows] = sets.jaccard(pairs[rows], workers=self.workers)
         self._recent = recent
         return result
 
-    def _block(self, ids: I64, block: int) -> ShingleSets:
-        chosen = ids[block * self.block_texts : (block + 1) * self.block_texts]
+    def _block_ids(self, ids: I64, block: int) -> I64:
+        return ids[block * self.block_texts : (block + 1) * self.block_texts]
+
+    def _sets(self, chosen: I64) -> ShingleSets:
         return ShingleSets.of_texts(
             self.texts, chosen, positions=self.first[chosen], ngram=self.ngram, workers=self.workers
         )

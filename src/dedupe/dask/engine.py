@@ -12,11 +12,12 @@ Texts live in parts on the workers, each part a run of consecutive ids. Then:
    each pair from the parts that hold them, and keep the pairs whose exact Jaccard
    similarity reaches the threshold, with that similarity.
 4. ``assign`` on the client, over the verified pairs (a few per clustered text).
-5. exchange content hashes to find the copies of each distinct text, which join its
-   cluster with similarity 1, as in the local engine.
+5. exchange content hashes to find the copies of each distinct text, and cut the
+   clusters with the chain's own ``expand``: copies join their text's cluster with
+   similarity 1.
 
-The client holds the verified pairs and the final table of cluster members, never the
-texts or the fingerprints.
+The client holds the verified pairs and the clusters' members, never the texts or the
+fingerprints.
 """
 
 from __future__ import annotations
@@ -31,13 +32,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from dedupe.arrays import run_starts
-from dedupe.assign import assign
+from dedupe.assign import Assignment, assign
 from dedupe.candidates import bucket_pairs
+from dedupe.chain import expand
 from dedupe.cluster import PositionClusters
 from dedupe.dask.exchange import Tasks
 from dedupe.dask.inputs import TextFiles
 from dedupe.fingerprint import Fingerprints, fingerprint_batch
-from dedupe.grouping import position_mask, priority_keys
+from dedupe.grouping import Groups, group_identical, position_mask, priority_keys
 from dedupe.hashing import I64, fmix64
 from dedupe.settings import Keep, Settings
 from dedupe.shingle import shingle_many, unique_per_text
@@ -75,27 +77,13 @@ class PartFingerprints:
     fingerprints: Fingerprints
 
 
-@dataclass(frozen=True, slots=True)
-class MemberTable:
-    """Cluster members: the cluster is its representative's id, which comes first in it."""
-
-    ids: I64
-    clusters: I64
-    similarities: F64
-
-    def position_clusters(self) -> PositionClusters:
-        """The same clusters in the local engine's form (ids are input positions)."""
-        offsets = np.append(np.flatnonzero(run_starts(self.clusters)), len(self.ids))
-        return PositionClusters(self.ids, self.similarities, offsets)
-
-
 def cluster_texts(
     texts: Sequence[str],
     settings: Settings,
     *,
     client: Client | None,
     partitions: int | None,
-) -> MemberTable:
+) -> PositionClusters:
     """Cluster in-memory texts, cut into ``partitions`` parts (default: one per worker thread)."""
     with _connected(client) as connected:
         tasks = Tasks(connected)
@@ -111,7 +99,7 @@ def cluster_files(
     *,
     client: Client | None,
     partitions: int | None,
-) -> MemberTable:
+) -> PositionClusters:
     """Cluster the rows of Parquet or JSON Lines files (see ``TextFiles`` for the ids)."""
     import dask.dataframe as dd
 
@@ -162,11 +150,10 @@ def _connected(client: Client | None) -> Iterator[Client]:
 
 def _cluster_parts(
     tasks: Tasks, parts: list[Future[Any]], settings: Settings, *, texts: int
-) -> MemberTable:
+) -> PositionClusters:
     count = len(parts)
     if count == 0:
-        empty = np.empty(0, dtype=np.int64)
-        return MemberTable(empty, empty, np.empty(0, dtype=np.float64))
+        return PositionClusters(np.empty(0, np.int64), np.empty(0), np.zeros(1, np.int64))
     fingerprints = [
         tasks.submit("fingerprint", (index,), _fingerprint, part, settings)
         for index, part in enumerate(parts)
@@ -191,24 +178,20 @@ def _cluster_parts(
     copy_tokens = np.concatenate([np.empty(0, np.int64), *(tokens for _, _, tokens in copied)])
     copy_keys = priority_keys(copy_firsts, copy_tokens, keep=settings.keep, texts=texts)
 
+    # The chain's own expansion, over the texts involved: ``keys`` are their distinct
+    # texts (priority keys, so in priority order), ``ids`` the positions holding them.
     mask = position_mask(texts)
-    distinct = np.concatenate((nodes, copy_keys))
-    ids, unique_at = np.unique(np.concatenate((nodes & mask, copy_ids)), return_index=True)
-    distinct = distinct[unique_at]
-    leader = distinct.copy()
-    similarity = np.ones(len(ids), dtype=np.float64)
-    if len(nodes):
-        where = np.searchsorted(nodes, distinct).clip(max=len(nodes) - 1)
-        in_graph = nodes[where] == distinct
-        leader[in_graph] = node_leader[where[in_graph]]
-        similarity[in_graph] = assignment.similarity[where[in_graph]]
-    clusters = leader & mask
-    sizes = np.unique(clusters, return_counts=True)
-    kept = sizes[1][np.searchsorted(sizes[0], clusters)] >= 2
-    ids, clusters, similarity = ids[kept], clusters[kept], similarity[kept]
-    similarity[distinct[kept] == leader[kept]] = 1.0
-    order = np.lexsort((ids, ids != clusters, clusters))
-    return MemberTable(ids[order], clusters[order], similarity[order])
+    keys = np.unique(np.concatenate((nodes, copy_keys)))
+    ids, at = np.unique(np.concatenate((nodes & mask, copy_ids)), return_index=True)
+    key_of_id = np.concatenate((nodes, copy_keys))[at]
+    leader, similarity = keys.copy(), np.ones(len(keys), dtype=np.float64)
+    in_graph = np.searchsorted(keys, nodes)
+    leader[in_graph], similarity[in_graph] = node_leader, assignment.similarity
+    groups = Groups(
+        first=np.searchsorted(ids, keys & mask), group_of=np.searchsorted(keys, key_of_id)
+    )
+    found = expand(groups, Assignment(np.searchsorted(keys, leader), similarity))
+    return PositionClusters(ids[found.members], found.similarities, found.offsets)
 
 
 def _pair_tasks(
@@ -258,17 +241,10 @@ def _fingerprint(part: TextPart, settings: Settings) -> PartFingerprints:
     return PartFingerprints(part.start, fingerprint_batch(part.texts, settings).fingerprints)
 
 
-def _first_of_each_content(part: PartFingerprints) -> I64:
-    """Rows of the distinct non-empty texts of a part, each at its first occurrence."""
-    content, counts = part.fingerprints.content, part.fingerprints.token_counts
-    nonempty = np.flatnonzero(counts > 0)
-    order = nonempty[np.lexsort((nonempty, content[nonempty, 1], content[nonempty, 0]))]
-    return order[run_starts(content[order, 0], content[order, 1])]
-
-
 def _split_bands(part: PartFingerprints, outputs: int) -> list[np.ndarray]:
-    rows = _first_of_each_content(part)
-    keys = part.fingerprints.band_keys[rows]
+    found = part.fingerprints
+    rows = group_identical(found.content, found.token_counts, keep="first").first
+    keys = found.band_keys[rows]
     bands = keys.shape[1]
     records = np.empty(len(rows) * bands, dtype=_BAND_RECORD)
     records["band"] = np.tile(np.arange(bands, dtype=np.int64), len(rows))
@@ -322,9 +298,9 @@ def _copies(*pieces: np.ndarray) -> tuple[I64, I64, I64]:
 
 def _split_pairs(pairs: I64, outputs: int) -> list[I64]:
     """Pairs cut by a hash of their first node, so repeats meet in one part."""
-    owners = (fmix64(pairs[:, 0].astype(np.uint64)) % np.uint64(outputs)).astype(np.int64)
-    order = np.argsort(owners, kind="stable")
-    return list(np.split(pairs[order], np.searchsorted(owners[order], np.arange(1, outputs))))
+    return _split_records(
+        pairs, fmix64(pairs[:, 0].astype(np.uint64)) % np.uint64(outputs), outputs
+    )
 
 
 def _shared_pairs(shared: int, *pieces: I64) -> I64:
@@ -340,6 +316,7 @@ def _shared_pairs(shared: int, *pieces: I64) -> I64:
 
 
 def _split_records(records: np.ndarray, targets: Any, outputs: int) -> list[np.ndarray]:
+    """Records cut by their target part (``uint64`` below ``outputs``), each part in order."""
     order = np.argsort(targets, kind="stable")
     bounds = np.searchsorted(targets[order], np.arange(1, outputs, dtype=np.uint64))
     return list(np.split(records[order], bounds))

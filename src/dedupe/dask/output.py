@@ -12,28 +12,29 @@ from dedupe.atomic import replacing
 if TYPE_CHECKING:
     import pandas
 
-    from dedupe.dask.engine import MemberTable
+    from dedupe.cluster import PositionClusters
 
 
 def member_frame(
-    table: MemberTable, *, output: str | os.PathLike[str] | None = None
+    found: PositionClusters, *, output: str | os.PathLike[str] | None = None
 ) -> pandas.DataFrame:
-    """Columns ``id``, ``cluster`` (its first member's id), ``similarity`` and ``keep``.
+    """Columns ``id``, ``cluster`` (its representative's id), ``similarity`` and ``keep``.
 
     One row per text that belongs to a cluster, sorted by id; ``keep`` is true for the
-    first member of each cluster, the one to keep when deduplicating. Texts that are in
+    representative of each cluster, the one to keep when deduplicating. Texts that are in
     no cluster have no row. With ``output`` the table is also written there as Parquet,
     atomically (a temporary file in the same folder, then a rename).
     """
     import pandas
 
-    order = np.argsort(table.ids, kind="stable")
+    leaders = np.repeat(found.members[found.offsets[:-1]], np.diff(found.offsets))
+    order = np.argsort(found.members, kind="stable")
     frame = pandas.DataFrame(
         {
-            "id": table.ids[order],
-            "cluster": table.clusters[order],
-            "similarity": table.similarities[order],
-            "keep": table.ids[order] == table.clusters[order],
+            "id": found.members[order],
+            "cluster": leaders[order],
+            "similarity": found.similarities[order],
+            "keep": found.members[order] == leaders[order],
         }
     )
     if output is not None:
