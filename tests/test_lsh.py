@@ -6,7 +6,7 @@ import math
 import time
 
 import numpy as np
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from dedupe import lsh
@@ -79,6 +79,7 @@ def binomial_tail(count: int, p: float, at_least: int) -> float:
     st.integers(1, 128),
     st.integers(1, 16),
 )
+@example(threshold=0.99999, bands=84, rows=12)  # near p = 1, where sums from below cancel
 def test_shared_bands_is_the_most_that_keeps_recall_at_the_threshold(
     threshold: float, bands: int, rows: int
 ) -> None:
@@ -95,3 +96,4 @@ def test_shared_bands_at_the_documented_settings() -> None:
     assert lsh.shared_bands(threshold=0.4, bands=64, rows=2) == 4  # the defaults
     assert lsh.shared_bands(threshold=0.8, bands=21, rows=6) == 1  # 5-grams at 0.8
     assert lsh.shared_bands(threshold=1.0, bands=1, rows=128) == 1  # one band only
+    assert lsh.shared_bands(threshold=1e-3, bands=4096, rows=128) == 1  # p underflows to 0

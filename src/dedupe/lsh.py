@@ -12,6 +12,8 @@ Candidates come from sorting each band's keys, not from Python dicts: see
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from dedupe.hashing import U32, U64, fmix64, odd_constants
@@ -62,14 +64,24 @@ def shared_bands(*, threshold: float, bands: int, rows: int, recall: float = DEF
     0.5%; 5-grams at 0.8 (21 bands of 6 rows) keep 1.
     """
     p = threshold**rows
-    term = (1.0 - p) ** bands  # P(exactly 0)
-    missed = 0.0
-    for shared in range(1, bands + 1):
-        missed += term  # P(fewer than ``shared``)
-        if 1.0 - missed < recall:
-            return max(1, shared - 1)
-        term *= (bands - shared + 1) / shared * p / (1.0 - p) if p < 1.0 else 0.0
-    return bands
+    if p >= 1.0:
+        return bands
+    if p <= 0.0:  # threshold ** rows underflowed: no band is ever shared by chance
+        return 1
+    # P(at least k bands), summed from k = bands down: small terms first, each from logs,
+    # so neither underflow nor cancellation near p = 1 changes the answer.
+    tail = 0.0
+    for shared in range(bands, 1, -1):
+        tail += math.exp(
+            math.lgamma(bands + 1)
+            - math.lgamma(shared + 1)
+            - math.lgamma(bands - shared + 1)
+            + shared * math.log(p)
+            + (bands - shared) * math.log1p(-p)
+        )
+        if tail >= recall:
+            return shared
+    return 1
 
 
 def band_keys(signatures: U32, *, bands: int, rows: int) -> U64:
