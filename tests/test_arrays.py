@@ -16,6 +16,7 @@ from dedupe.arrays import (
     run_starts,
     segment_starts,
     sort_order,
+    sort_segments,
     sorted_unique,
 )
 
@@ -35,13 +36,6 @@ def test_sort_order_equals_a_stable_argsort(keys: list[int]) -> None:
     np.testing.assert_array_equal(order, np.argsort(array, kind="stable"))
 
 
-@given(st.lists(st.tuples(st.integers(0, 9) | st.integers(0, 2**20), KEYS), max_size=80))
-def test_sort_order_with_owners_equals_lexsort(rows: list[tuple[int, int]]) -> None:
-    owners = np.array([owner for owner, _ in rows], dtype=np.int64)
-    keys = np.array([key for _, key in rows], dtype=np.uint64)
-    np.testing.assert_array_equal(sort_order(keys, owners=owners), np.lexsort((keys, owners)))
-
-
 def only_repeated(order: np.ndarray, *columns: np.ndarray) -> list[int]:
     """The rows of ``order`` whose columns equal another row's."""
     seen = [tuple(int(column[row]) for column in columns) for row in order.tolist()]
@@ -55,23 +49,21 @@ def test_sort_order_of_repeated_rows_only_drops_the_unique_keys(keys: list[int])
     assert sort_order(array, repeated_only=True).tolist() == expected
 
 
-def test_sort_order_of_repeated_rows_with_wide_owners_takes_the_exact_sort() -> None:
-    rng = np.random.default_rng(5)
-    keys = rng.integers(0, 4, size=300).astype(np.uint64)
-    owners = rng.integers(0, 2**50, size=300).astype(np.int64)
-    owners[::2] = 3
-    expected = only_repeated(np.lexsort((keys, owners)), owners, keys)
-    assert sort_order(keys, owners=owners, repeated_only=True).tolist() == expected
+def test_sort_order_of_repeated_rows_when_low_bits_collide() -> None:
+    """Keys equal in every low bit the counting pass looks at, unique or repeated."""
+    keys = (np.arange(3_000, dtype=np.uint64) % np.uint64(1_100)) << np.uint64(40)
+    expected = only_repeated(np.argsort(keys, kind="stable"), keys)
+    assert sort_order(keys, repeated_only=True).tolist() == expected
 
 
-def test_sort_order_of_many_rows_with_wide_owners_takes_the_exact_sort() -> None:
-    """Owners above 2**40 leave too few key bits in a packed word."""
-    rng = np.random.default_rng(4)
-    keys = rng.integers(0, 2**64, size=5_000, dtype=np.uint64)
-    keys[::3] = keys[0]
-    owners = rng.integers(0, 2**45, size=5_000).astype(np.int64)
-    owners[::2] = 7
-    np.testing.assert_array_equal(sort_order(keys, owners=owners), np.lexsort((keys, owners)))
+@given(st.lists(st.lists(KEYS, max_size=20), max_size=12), st.sampled_from([0, 70, 300]))
+def test_sort_segments_sorts_each_segment_in_place(segments: list[list[int]], long: int) -> None:
+    """Segments of every padded width, including the largest value itself."""
+    segments = [*segments, [2**64 - 1, 0, 2**64 - 1], list(range(long, 0, -1))]
+    values = np.array([value for segment in segments for value in segment], dtype=np.uint64)
+    counts = np.array([len(segment) for segment in segments], dtype=np.int64)
+    expected = [value for segment in segments for value in sorted(segment)]
+    assert sort_segments(values, counts).tolist() == expected
 
 
 @given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2)), max_size=40))

@@ -16,9 +16,6 @@ from dedupe.hashing import I64, U64
 Mask = npt.NDArray[np.bool_]
 T = TypeVar("T", bound=np.generic)
 
-_MIN_KEY_BITS = 16
-"""Below this many key bits in a packed word, ties would be common: sort exactly instead."""
-
 
 def run_starts(*columns: npt.NDArray[np.generic]) -> Mask:
     """Where a run of equal rows begins in sorted ``columns`` (True at row 0 and at changes)."""
@@ -66,36 +63,48 @@ def sorted_unique(values: I64) -> I64:
     return ordered[run_starts(ordered)]
 
 
-def sort_order(keys: U64, *, owners: I64 | None = None, repeated_only: bool = False) -> I64:
-    """Indices that sort rows by ``(owner, key, index)``: a stable ``np.lexsort``, faster.
+def sort_order(keys: U64, *, repeated_only: bool = False) -> I64:
+    """Indices that sort rows by ``(key, index)``: a stable ``argsort``, several times faster.
 
-    ``np.lexsort`` and ``argsort`` on 64-bit keys are several times slower than one
-    ``np.sort`` of int64 words, so each word packs the owner (``owners >= 0``) above as
-    many top bits of the key as fit, above the row index, which is read back as the
-    order. Rows whose words tie on owner and top bits but whose full keys are out of
-    order (rare: hash keys almost never share their top bits) are sorted again exactly.
+    ``argsort`` on 64-bit keys is several times slower than one ``np.sort`` of int64
+    words, so each word packs as many top bits of the key as fit above the row index,
+    which is read back as the order. Rows whose words tie on the top bits but whose full
+    keys are out of order (rare: hash keys almost never share their top bits) are sorted
+    again exactly.
 
-    With ``repeated_only`` only the rows that may share their owner and key with another
-    row are returned (their packed words tie): what cutting buckets needs, where most
-    keys are unique. Their full keys are then read back, never the whole column's.
+    With ``repeated_only`` only the rows that share their key with another row are
+    returned: what cutting buckets needs, where most keys are unique. Keys must then be
+    hashes (well mixed low bits): a count of their low bits rules out most unique rows
+    before anything is sorted.
     """
+    if repeated_only:
+        rows = _maybe_repeated(keys)
+        return rows[_sort_order(keys[rows], repeated_only=True)]
+    return _sort_order(keys, repeated_only=False)
+
+
+_REPEAT_TABLE_BITS = (10, 24)
+"""Bounds of the low key bits counted to rule out unique keys (a table of 8 KiB to 128 MiB)."""
+
+
+def _maybe_repeated(keys: U64) -> I64:
+    """Ascending rows whose key's low bits are shared with another row: a superset of the
+    rows with a repeated key, found in one counting pass (about ten times faster than a
+    sort). The table has four slots per key, so about a quarter of unique keys remain."""
+    low, high = _REPEAT_TABLE_BITS
+    bits = min(high, max(low, (4 * len(keys)).bit_length()))
+    slots = (keys & np.uint64((1 << bits) - 1)).astype(np.intp)
+    rows: I64 = np.flatnonzero(np.bincount(slots, minlength=1 << bits)[slots] > 1)
+    return rows
+
+
+def _sort_order(keys: U64, *, repeated_only: bool) -> I64:
     count = len(keys)
     if count == 0:
         return np.empty(0, dtype=np.int64)
     index_bits = max(1, (count - 1).bit_length())
-    owner_bits = int(owners.max()).bit_length() if owners is not None else 0
-    key_bits = 63 - index_bits - owner_bits
-    if key_bits < _MIN_KEY_BITS:
-        exact: I64 = (
-            np.lexsort((keys, owners)) if owners is not None else np.argsort(keys, kind="stable")
-        )
-        if repeated_only:
-            columns = (keys[exact],) if owners is None else (owners[exact], keys[exact])
-            exact = exact[in_runs(*columns)]
-        return exact
+    key_bits = 63 - index_bits  # at least 23 for any array that fits in memory
     words = (keys >> np.uint64(64 - key_bits)).view(np.int64) << index_bits
-    if owners is not None:
-        words |= owners << (key_bits + index_bits)
     words |= np.arange(count, dtype=np.int64)
     words.sort()
     group = words >> index_bits
@@ -112,6 +121,50 @@ def sort_order(keys: U64, *, owners: I64 | None = None, repeated_only: bool = Fa
     if repeated_only:
         order = order[in_runs(group, ordered)]  # tied words, but also the same key
     return order
+
+
+def sort_segments(values: U64, counts: I64) -> U64:
+    """Each segment of a flat (CSR) array sorted on its own; segments keep their places.
+
+    Segments are padded with the largest value into rows of a power-of-two width and
+    sorted along rows: NumPy sorts short rows with sorting networks, tens of times
+    faster per element than one sort of the flat array. The first ``count`` values of a
+    padded row are exactly its segment's values, sorted, whatever those values are.
+    """
+    result = np.empty_like(values)
+    starts = segment_starts(counts)
+    widths = _row_widths(counts)
+    for width in sorted_unique(widths).tolist():
+        for rows in _row_blocks(np.flatnonzero(widths == width), width=width):
+            flat = gather_segments(starts[rows], counts[rows])
+            padded = padded_rows(values[flat], counts[rows], width=width)
+            padded.sort(axis=1)
+            result[flat] = padded[np.arange(width) < counts[rows][:, None]]
+    return result
+
+
+_ROW_BLOCK_VALUES = 1 << 18
+"""Values of padded rows handled at once: temporaries of a few MiB."""
+
+
+def _row_widths(counts: I64) -> I64:
+    """The power-of-two width of each segment's padded row (at least 8)."""
+    exponents = np.frexp(np.maximum(counts - 1, 7).astype(np.float64))[1]
+    widths: I64 = np.left_shift(1, exponents.astype(np.int64))
+    return widths
+
+
+def _row_blocks(rows: I64, *, width: int) -> list[I64]:
+    step = max(1, _ROW_BLOCK_VALUES // width)
+    return [rows[low : low + step] for low in range(0, len(rows), step)]
+
+
+def padded_rows(values: U64, counts: I64, *, width: int) -> U64:
+    """Consecutive segments as the rows of a ``(segments, width)`` array, padded with the
+    largest ``uint64``."""
+    padded = np.full((len(counts), width), np.iinfo(np.uint64).max, dtype=np.uint64)
+    padded[np.arange(width) < counts[:, None]] = values
+    return padded
 
 
 def segment_starts(counts: I64) -> I64:

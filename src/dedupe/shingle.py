@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from dedupe.arrays import gather_segments, run_starts, segment_starts, sort_order
+from dedupe.arrays import gather_segments, run_starts, segment_starts, sort_segments
 from dedupe.hashing import I64, U64, fmix64, odd_constants
 from dedupe.tokens import token_hashes
 
@@ -78,8 +78,8 @@ def unique_per_text(hashes: U64, counts: I64) -> tuple[U64, I64]:
     """Sort each text's shingles and drop repeats: CSR shingle *sets*."""
     if len(hashes) == 0:
         return hashes, counts
+    ordered = sort_segments(hashes, counts)
+    keep = run_starts(ordered)
+    keep[segment_starts(counts)[counts > 0]] = True  # a text's first shingle is always new
     owner = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
-    order = sort_order(hashes, owners=owner)
-    hashes, owner = hashes[order], owner[order]
-    keep = run_starts(hashes, owner)
-    return hashes[keep], np.bincount(owner[keep], minlength=len(counts)).astype(np.int64)
+    return ordered[keep], np.bincount(owner[keep], minlength=len(counts)).astype(np.int64)
