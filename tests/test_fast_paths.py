@@ -168,5 +168,5 @@ def test_jaccard_pairs_of_wide_hashes_match_reference(
     expected = [reference.jaccard(set(sets[i]), set(sets[j])) for i, j in pairs]
     assert jaccard_pairs(flat, counts, array).tolist() == expected
     with pytest.MonkeyPatch.context() as patch:  # a chunk per pair or two
-        patch.setattr("dedupe.verify._CHUNK_ELEMENTS", 8)
+        patch.setattr("dedupe.arrays.PADDED_BLOCK_VALUES", 8)
         assert jaccard_pairs(flat, counts, array).tolist() == expected

@@ -126,7 +126,7 @@ def test_scan_is_identical_on_two_threads(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_jaccard_chunks_on_threads_equal_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("dedupe.verify._CHUNK_ELEMENTS", 50)
+    monkeypatch.setattr("dedupe.arrays.PADDED_BLOCK_VALUES", 50)
     generator = np.random.default_rng(3)
     counts = generator.integers(0, 30, size=200)
     sets = np.concatenate(

@@ -126,45 +126,48 @@ def _sort_order(keys: U64, *, repeated_only: bool) -> I64:
 def sort_segments(values: U64, counts: I64) -> U64:
     """Each segment of a flat (CSR) array sorted on its own; segments keep their places.
 
-    Segments are padded with the largest value into rows of a power-of-two width and
-    sorted along rows: NumPy sorts short rows with sorting networks, tens of times
-    faster per element than one sort of the flat array. The first ``count`` values of a
-    padded row are exactly its segment's values, sorted, whatever those values are.
+    Segments become padded rows (``padded_rows``) sorted along rows: NumPy sorts short
+    rows with sorting networks, tens of times faster per element than one flat sort.
     """
     result = np.empty_like(values)
     starts = segment_starts(counts)
-    widths = _row_widths(counts)
-    for width in sorted_unique(widths).tolist():
-        for rows in _row_blocks(np.flatnonzero(widths == width), width=width):
-            flat = gather_segments(starts[rows], counts[rows])
-            padded = padded_rows(values[flat], counts[rows], width=width)
-            padded.sort(axis=1)
-            result[flat] = padded[np.arange(width) < counts[rows][:, None]]
+    for rows, width in padded_blocks(counts):
+        flat = gather_segments(starts[rows], counts[rows])
+        padded = padded_rows(values[flat], counts[rows], width=width)
+        padded.sort(axis=1)
+        result[flat] = padded.ravel()[padded_cells(counts[rows], width=width)]
     return result
 
 
-_ROW_BLOCK_VALUES = 1 << 18
-"""Values of padded rows handled at once: temporaries of a few MiB."""
+PADDED_BLOCK_VALUES = 1 << 18
+"""Cells of padded rows handled at once: temporaries of a few MiB that stay in cache."""
 
 
-def _row_widths(counts: I64) -> I64:
-    """The power-of-two width of each segment's padded row (at least 8)."""
-    exponents = np.frexp(np.maximum(counts - 1, 7).astype(np.float64))[1]
-    widths: I64 = np.left_shift(1, exponents.astype(np.int64))
-    return widths
+def padded_blocks(lengths: I64) -> list[tuple[I64, int]]:
+    """Rows grouped by the power-of-two width (at least 8) that holds their ``lengths``,
+    in blocks of about ``PADDED_BLOCK_VALUES`` cells: ``(rows, width)`` pairs."""
+    exponents = np.frexp(np.maximum(lengths - 1, 7).astype(np.float64))[1]
+    widths = np.left_shift(1, exponents.astype(np.int64))
+    blocks: list[tuple[I64, int]] = []
+    for width in sorted_unique(widths).tolist():
+        rows = np.flatnonzero(widths == width)
+        step = max(1, PADDED_BLOCK_VALUES // width)
+        blocks.extend((rows[low : low + step], width) for low in range(0, len(rows), step))
+    return blocks
 
 
-def _row_blocks(rows: I64, *, width: int) -> list[I64]:
-    step = max(1, _ROW_BLOCK_VALUES // width)
-    return [rows[low : low + step] for low in range(0, len(rows), step)]
+def padded_cells(lengths: I64, *, width: int) -> I64:
+    """Flat indices of the first ``lengths[i]`` cells of each row ``i`` of width ``width``."""
+    return gather_segments(np.arange(len(lengths), dtype=np.int64) * width, lengths)
 
 
-def padded_rows(values: U64, counts: I64, *, width: int) -> U64:
-    """Consecutive segments as the rows of a ``(segments, width)`` array, padded with the
-    largest ``uint64``."""
-    padded = np.full((len(counts), width), np.iinfo(np.uint64).max, dtype=np.uint64)
-    padded[np.arange(width) < counts[:, None]] = values
-    return padded
+def padded_rows(values: U64, lengths: I64, *, width: int) -> U64:
+    """Consecutive segments of ``values`` as the rows of a ``(rows, width)`` array, padded
+    with the largest ``uint64``: sorted, a row's first ``length`` values are exactly its
+    segment's, sorted, whatever those values are."""
+    padded = np.full(len(lengths) * width, np.iinfo(np.uint64).max, dtype=np.uint64)
+    padded[padded_cells(lengths, width=width)] = values
+    return padded.reshape(len(lengths), width)
 
 
 def segment_starts(counts: I64) -> I64:

@@ -24,7 +24,7 @@ from dedupe.candidates import candidate_pairs
 from dedupe.cluster import PositionClusters
 from dedupe.fingerprint import Fingerprints, fingerprint
 from dedupe.grouping import Groups, group_identical
-from dedupe.hashing import U64
+from dedupe.hashing import I64, U64
 from dedupe.parallel import resolve_workers
 from dedupe.settings import Settings
 from dedupe.shinglesets import CorpusVerifier
@@ -33,10 +33,15 @@ from dedupe.shinglesets import CorpusVerifier
 def find_clusters(
     texts: Sequence[str], settings: Settings, *, workers: int | None = None
 ) -> PositionClusters:
-    """Run the whole chain on ``texts``; the result is the same for any number of ``workers``."""
+    """Run the whole chain on ``texts``; the result is the same for any number of ``workers``.
+
+    The fingerprints live only until the candidates are cut (their band keys are the
+    largest array of the run: 512 bytes a text at the defaults), so verification's
+    shingle sets never share memory with them.
+    """
     workers = resolve_workers(workers)
-    found = fingerprint(texts, settings, workers=workers)
-    return cluster_fingerprints(texts, found, settings, workers=workers)
+    groups, pairs = _candidates(fingerprint(texts, settings, workers=workers), settings, workers)
+    return verified_clusters(texts, groups, pairs, settings, workers=workers)
 
 
 def cluster_fingerprints(
@@ -46,10 +51,18 @@ def cluster_fingerprints(
 
     ``texts`` is only read for the texts of candidate pairs, to verify them.
     """
+    groups, pairs = _candidates(fingerprints, settings, workers)
+    return verified_clusters(texts, groups, pairs, settings, workers=workers)
+
+
+def _candidates(fingerprints: Fingerprints, settings: Settings, workers: int) -> tuple[Groups, I64]:
+    """Steps 2 and 3 on fingerprints: the distinct texts and their candidate pairs."""
     groups = group_identical(fingerprints.content, fingerprints.token_counts, keep=settings.keep)
     keys = fingerprints.band_keys
-    columns = (keys[:, band] for band in range(keys.shape[1]))
-    return cluster_groups(texts, groups, columns, settings, workers=workers)
+    columns = (keys[groups.first, band] for band in range(keys.shape[1]))
+    return groups, candidate_pairs(
+        columns, count=len(groups), shared=settings.shared_bands, workers=workers
+    )
 
 
 def cluster_groups(
@@ -65,6 +78,13 @@ def cluster_groups(
     pairs = candidate_pairs(
         distinct_columns, count=len(groups), shared=settings.shared_bands, workers=workers
     )
+    return verified_clusters(texts, groups, pairs, settings, workers=workers)
+
+
+def verified_clusters(
+    texts: Sequence[str], groups: Groups, pairs: I64, settings: Settings, *, workers: int = 1
+) -> PositionClusters:
+    """Steps 4 to 6: verify the candidate pairs, assign, expand to input positions."""
     verifier = CorpusVerifier(texts, groups.first, settings.ngram, workers=workers)
     similarities = verifier.jaccard(pairs)
     near = similarities >= settings.threshold

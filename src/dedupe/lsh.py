@@ -85,13 +85,19 @@ def shared_bands(*, threshold: float, bands: int, rows: int, recall: float = DEF
 
 
 def band_keys(signatures: U32, *, bands: int, rows: int) -> U64:
-    """Hash each band of each signature to one 64-bit key: shape ``(texts, bands)``."""
+    """Hash each band of each signature to one 64-bit key: shape ``(texts, bands)``.
+
+    The keys are stored band-major (the transpose of a C-ordered ``(bands, texts)``
+    array), the layout candidates read them in; a permutation-major signature array
+    (what ``minhash.signatures`` returns) is read one contiguous row at a time.
+    """
     multipliers = odd_constants(rows, salt=_ROW_MULTIPLIERS_SALT)
-    # Loop over the few rows, each a strided (texts, bands) view: one slot of every band.
-    combined = np.zeros((len(signatures), bands), dtype=np.uint64)
+    by_permutation = signatures.T
+    combined = np.zeros((bands, len(signatures)), dtype=np.uint64)
     for row in range(rows):
-        slots = signatures[:, row : bands * rows : rows].astype(np.uint64)
+        slots = by_permutation[row : bands * rows : rows].astype(np.uint64)
         slots *= multipliers[row]
         combined += slots
-    combined += np.arange(bands, dtype=np.uint64)
-    return fmix64(combined)
+    combined += np.arange(bands, dtype=np.uint64)[:, None]
+    keys: U64 = fmix64(combined).T
+    return keys

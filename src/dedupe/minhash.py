@@ -44,12 +44,18 @@ def permutations(*, num_perm: int, seed: int) -> tuple[U32, U32]:
 
 
 def signatures(shingles: U64, counts: I64, *, num_perm: int, seed: int) -> U32:
-    """MinHash signatures of CSR shingle hashes: an array of shape ``(texts, num_perm)``."""
+    """MinHash signatures of CSR shingle hashes: an array of shape ``(texts, num_perm)``.
+
+    The array is stored permutation-major (it is the transpose of a C-ordered
+    ``(num_perm, texts)`` array): each block's minima land in it without a transposed
+    copy, and band keys read one permutation of every text at a time.
+    """
     a, b = permutations(num_perm=num_perm, seed=seed)
-    result = np.full((len(counts), num_perm), EMPTY, dtype=np.uint32)
+    result = np.full((num_perm, len(counts)), EMPTY, dtype=np.uint32)
+    by_text: U32 = result.T
     total = len(shingles)
     if total == 0:
-        return result
+        return by_text
     mixed = fmix32((shingles & np.uint64(MASK32)).astype(np.uint32))
     nonempty = np.flatnonzero(counts)
     nonempty_starts = segment_starts(counts)[nonempty]
@@ -67,8 +73,10 @@ def signatures(shingles: U64, counts: I64, *, num_perm: int, seed: int) -> U32:
         np.multiply(a_column, mixed[None, low:high], out=view)
         view += b_column
         minima = np.minimum.reduceat(view, local_starts, axis=1)
-        result[owners] = np.minimum(result[owners], minima.T)
-    return result
+        # Only the first owner can have had minima from the block before.
+        np.minimum(minima[:, 0], result[:, owners[0]], out=minima[:, 0])
+        result[:, owners] = minima
+    return by_text
 
 
 def jaccard_estimate(first: npt.ArrayLike, second: npt.ArrayLike) -> float:

@@ -63,12 +63,13 @@ class ShingleSets:
             batch = [texts[position] for position in chosen[low : low + SHINGLE_BATCH]]
             return unique_per_text(*shingle_many(batch, ngram=ngram))
 
-        parts = iterate_in_threads(sets_of, range(0, len(chosen), SHINGLE_BATCH), workers=workers)
-        store = cls()
-        for values, counts in parts:
-            done = len(store)
-            store.append(ids[done : done + len(counts)], values, counts)
-        return store
+        parts = list(
+            iterate_in_threads(sets_of, range(0, len(chosen), SHINGLE_BATCH), workers=workers)
+        )
+        if not parts:
+            return cls()
+        values, counts = (np.concatenate(arrays) for arrays in zip(*parts, strict=True))
+        return cls(ids, values, counts)
 
     def __len__(self) -> int:
         return len(self._ids)
