@@ -82,10 +82,11 @@ def test_in_memory_engines_equal_the_reference(texts: list[str], options: dict[s
     for workers in (1, 2):
         found = as_found(dedupe.find_duplicates(texts, workers=workers, **options))
         check_contract(found, expected, Settings(**options).threshold)
-    on_disk = find_clusters_on_disk(texts, Settings(**options), batch_size=7)
-    assert dedupe.cluster.attach_keys(range(len(texts)), on_disk) == dedupe.find_duplicates(
-        texts, **options
-    )
+    for workers in (1, 2):
+        on_disk = find_clusters_on_disk(texts, Settings(**options), batch_size=7, workers=workers)
+        assert dedupe.cluster.attach_keys(range(len(texts)), on_disk) == dedupe.find_duplicates(
+            texts, **options
+        )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

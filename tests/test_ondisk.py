@@ -9,6 +9,7 @@ import pytest
 
 from dedupe.chain import find_clusters
 from dedupe.ondisk import TextFile, find_clusters_on_disk
+from dedupe.parallel import map_in_threads
 from dedupe.settings import Settings
 from tests.test_deduplicate import paragraph
 
@@ -63,4 +64,24 @@ def test_text_file_gives_back_every_text(tmp_path: Path) -> None:
     assert list(text_file) == texts
     assert text_file[1:4] == texts[1:4]
     assert text_file[-1] == texts[-1]
+    text_file.close()
+
+
+def test_text_file_reads_ahead_in_any_order_and_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows of a few bytes: texts inside, across and before the window just read."""
+    monkeypatch.setattr(TextFile, "READ_AHEAD", 11)
+    texts = [f"text {number} " + "\u00e9" * (number % 7) for number in range(400)]
+    text_file = TextFile(tmp_path / "texts")
+    text_file.append(texts)
+    text_file.seal()
+    order = np.random.default_rng(2).permutation(len(texts)).tolist()
+    expected = [texts[position] for position in order]
+    assert [text_file[position] for position in order] == expected
+    assert map_in_threads(
+        lambda part: [text_file[position] for position in part],
+        [order[:200], order[200:], sorted(order)],
+        workers=3,
+    ) == [expected[:200], expected[200:], texts]
     text_file.close()

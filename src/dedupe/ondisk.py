@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import overload
 
@@ -23,9 +25,10 @@ import numpy as np
 from dedupe.batches import text_batches
 from dedupe.chain import cluster_groups
 from dedupe.cluster import PositionClusters
-from dedupe.fingerprint import BATCH_SIZE, fingerprint_batch
+from dedupe.fingerprint import BATCH_SIZE, Fingerprints, fingerprint_batch
 from dedupe.grouping import group_identical
 from dedupe.hashing import I64, U64
+from dedupe.parallel import map_in_threads, resolve_workers
 from dedupe.settings import Settings
 
 
@@ -33,14 +36,19 @@ class TextFile(Sequence[str]):
     """Texts appended to a file as UTF-8 and read back one at a time (``os.pread``).
 
     Reading does not map the file, so the texts count in the page cache, not in this
-    process's resident memory.
+    process's resident memory. A read fetches ``READ_AHEAD`` bytes from the text on and
+    keeps them, one window per thread: verification asks for texts in ascending order,
+    most of them close together, so one system call serves many texts.
     """
+
+    READ_AHEAD = 1 << 20
 
     def __init__(self, path: Path):
         self._file = path.open("xb+")
         self._ends: list[I64] = []
         self._offsets = np.zeros(1, dtype=np.int64)
         self._size = 0
+        self._windows = threading.local()  # per thread: (file offset, bytes read there)
 
     def append(self, texts: Sequence[str]) -> None:
         """Append texts at the end of the file."""
@@ -75,8 +83,13 @@ class TextFile(Sequence[str]):
             raise IndexError(f"text {index} out of range for {len(self)} texts")
         index %= len(self)
         start, end = int(self._offsets[index]), int(self._offsets[index + 1])
-        data = os.pread(self._file.fileno(), end - start, start)
-        return data.decode("utf-8", "surrogatepass")
+        window_start, window = getattr(self._windows, "last", (0, b""))
+        if not window_start <= start <= end <= window_start + len(window):
+            window_start = start
+            window = os.pread(self._file.fileno(), max(end - start, self.READ_AHEAD), start)
+            self._windows.last = (window_start, window)
+        low = start - window_start
+        return window[low : low + end - start].decode("utf-8", "surrogatepass")
 
 
 class BandFiles:
@@ -109,42 +122,57 @@ def find_clusters_on_disk(
     *,
     batch_size: int = BATCH_SIZE,
     workdir: str | os.PathLike[str] | None = None,
+    workers: int | None = None,
 ) -> PositionClusters:
     """``find_clusters`` for an iterable of texts, spilling texts and band keys to disk.
 
     ``workdir`` is the folder for the temporary files (the system's temporary folder
     by default); it needs about ``8 * bands`` bytes plus the UTF-8 size of each text,
-    and is cleaned up on return.
+    and is cleaned up on return. Batches are fingerprinted on ``workers`` threads (every
+    available core by default), ``workers`` batches in memory at a time; the result is
+    the same for any number.
     """
+    workers = resolve_workers(workers)
     bands, _ = settings.band_shape
     with tempfile.TemporaryDirectory(prefix="dedupe-", dir=workdir) as folder:
         text_file = TextFile(Path(folder) / "texts.utf8")
         band_files = BandFiles(Path(folder), bands=bands)
         try:
-            content, token_counts = _spill(texts, settings, text_file, band_files, batch_size)
+            content, token_counts = _spill(
+                text_batches(texts, batch_size=batch_size), settings, text_file, band_files, workers
+            )
             text_file.seal()
             groups = group_identical(content, token_counts, keep=settings.keep)
             del content, token_counts
-            return cluster_groups(text_file, groups, band_files.columns(), settings)
+            return cluster_groups(
+                text_file, groups, band_files.columns(), settings, workers=workers
+            )
         finally:
             text_file.close()
             band_files.close()
 
 
 def _spill(
-    texts: Iterable[str],
+    batches: Iterator[list[str]],
     settings: Settings,
     text_file: TextFile,
     band_files: BandFiles,
-    batch_size: int,
+    workers: int,
 ) -> tuple[U64, I64]:
-    """Fingerprint batch by batch; keep content hashes and token counts, spill the rest."""
+    """Fingerprint ``workers`` batches at a time; keep content hashes and token counts,
+    spill the rest in input order."""
     contents: list[U64] = [np.empty((0, 2), dtype=np.uint64)]
     counts: list[I64] = [np.empty(0, dtype=np.int64)]
-    for batch in text_batches(texts, batch_size=batch_size):
-        part = fingerprint_batch(batch, settings).fingerprints
-        text_file.append(batch)
-        band_files.append(part.band_keys)
-        contents.append(part.content)
-        counts.append(part.token_counts)
+
+    def fingerprints_of(batch: list[str]) -> Fingerprints:
+        return fingerprint_batch(batch, settings).fingerprints
+
+    while chunk := list(islice(batches, workers)):
+        for batch, part in zip(
+            chunk, map_in_threads(fingerprints_of, chunk, workers=workers), strict=True
+        ):
+            text_file.append(batch)
+            band_files.append(part.band_keys)
+            contents.append(part.content)
+            counts.append(part.token_counts)
     return np.concatenate(contents), np.concatenate(counts)
