@@ -90,13 +90,13 @@ def bands_rows(*, threshold: float, num_perm: int, recall: float) -> tuple[int, 
 
 
 def band_keys(signature: list[int], *, bands: int, rows: int) -> list[int]:
-    """One 64-bit key per band: weighted sum of the band's slots plus the band number."""
+    """One 32-bit key per band: weighted sum of the band's slots plus the band number."""
     weights = [int(w) for w in odd_constants(rows, salt=lsh._ROW_MULTIPLIERS_SALT)]
     keys = []
     for band in range(bands):
         slots = signature[band * rows : (band + 1) * rows]
         total = sum(slot * weight for slot, weight in zip(slots, weights, strict=True)) + band
-        keys.append(fmix64(total & MASK64))
+        keys.append(fmix64(total & MASK64) & MASK32)
     return keys
 
 

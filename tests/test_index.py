@@ -275,12 +275,12 @@ def test_a_flipped_byte_in_array_data_fails_the_checksum(saved: Path) -> None:
 
 
 def test_another_format_version_is_refused(saved: Path) -> None:
-    assert header_of(saved)["version"] == 2
-    for version in (1, 3):  # the format before the stage chain's, and a later one
+    assert header_of(saved)["version"] == 3
+    for version in (2, 4):  # the format of 64-bit band keys, and a later one
         rewrite(saved, header={**header_of(saved), "version": version})
         message = refusal(saved)
         assert f"version {version} is not supported" in message
-        assert "reads version 2" in message
+        assert "reads version 3" in message
 
 
 def replace_array(path: Path, name: str, array: np.ndarray) -> None:

@@ -68,9 +68,9 @@ def sort_order(keys: U64, *, repeated_only: bool = False) -> I64:
 
     ``argsort`` on 64-bit keys is several times slower than one ``np.sort`` of int64
     words, so each word packs as many top bits of the key as fit above the row index,
-    which is read back as the order. Rows whose words tie on the top bits but whose full
-    keys are out of order (rare: hash keys almost never share their top bits) are sorted
-    again exactly.
+    which is read back as the order (narrow keys, such as 32-bit band keys, fit whole).
+    Rows whose words tie on the top bits but whose full keys are out of order (rare:
+    hash keys almost never share their top bits) are sorted again exactly.
 
     With ``repeated_only`` only the rows that share their key with another row are
     returned: what cutting buckets needs, where most keys are unique. Keys must then be
@@ -103,8 +103,9 @@ def _sort_order(keys: U64, *, repeated_only: bool) -> I64:
     if count == 0:
         return np.empty(0, dtype=np.int64)
     index_bits = max(1, (count - 1).bit_length())
-    key_bits = 63 - index_bits  # at least 23 for any array that fits in memory
-    words = (keys >> np.uint64(64 - key_bits)).view(np.int64) << index_bits
+    width = max(1, int(keys.max()).bit_length())  # 32 for band keys: they pack whole
+    key_bits = min(width, 63 - index_bits)  # at least 23 for any array that fits in memory
+    words = (keys >> np.uint64(width - key_bits)).view(np.int64) << index_bits
     words |= np.arange(count, dtype=np.int64)
     words.sort()
     group = words >> index_bits

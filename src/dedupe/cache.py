@@ -35,7 +35,7 @@ from dedupe.settings import Settings
 CACHE_FILE_NAME = "fingerprints.sqlite3"
 """The database's name inside the cache folder."""
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 KEEP_RUNS = 10
 """Rows that none of the last this many runs read or wrote are deleted."""
 _APPLICATION = "paragraph-dedupe fingerprint cache"

@@ -3,7 +3,7 @@
 The file is an uncompressed ZIP archive (``numpy.load(path, allow_pickle=False)`` and
 any zip tool can read it) holding:
 
-- ``header.json``: ``{"format": "dedupe-index", "version": 2, "arrays": {name: {"dtype",
+- ``header.json``: ``{"format": "dedupe-index", "version": 3, "arrays": {name: {"dtype",
   "shape", "sha256"}}, "sha256": ...}`` plus the fields of the index (settings,
   counts); its own ``sha256`` covers everything else in it (``header_checksum``), so
   the settings and counts are checked like the arrays;
@@ -38,7 +38,7 @@ from dedupe.atomic import replacing
 from dedupe.errors import IndexFileError
 
 FORMAT = "dedupe-index"
-VERSION = 2
+VERSION = 3
 HEADER = "header.json"
 _MAX_HEADER_BYTES = 2**20
 

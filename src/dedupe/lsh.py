@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from dedupe.hashing import U32, U64, fmix64, odd_constants
+from dedupe.hashing import MASK32, U32, U64, fmix64, odd_constants
 
 DEFAULT_RECALL = 0.99
 """Probability that a pair exactly at the threshold becomes a candidate."""
@@ -85,11 +85,15 @@ def shared_bands(*, threshold: float, bands: int, rows: int, recall: float = DEF
 
 
 def band_keys(signatures: U32, *, bands: int, rows: int) -> U64:
-    """Hash each band of each signature to one 64-bit key: shape ``(texts, bands)``.
+    """Hash each band of each signature to one 32-bit key: shape ``(texts, bands)``.
 
-    The keys are stored band-major (the transpose of a C-ordered ``(bands, texts)``
-    array), the layout candidates read them in; a permutation-major signature array
-    (what ``minhash.signatures`` returns) is read one contiguous row at a time.
+    Keys are 32 bits (held in ``uint64``): half the size to keep, spill or cache, and
+    every engine uses the same ones. Two texts meet by chance in a band with
+    probability ``2**-32``: a few extra candidate pairs at millions of texts, which
+    verification then rejects. They are stored band-major (the transpose of a C-ordered
+    ``(bands, texts)`` array), the layout candidates read them in; a permutation-major
+    signature array (what ``minhash.signatures`` returns) is read one contiguous row at
+    a time.
     """
     multipliers = odd_constants(rows, salt=_ROW_MULTIPLIERS_SALT)
     by_permutation = signatures.T
@@ -100,4 +104,5 @@ def band_keys(signatures: U32, *, bands: int, rows: int) -> U64:
         combined += slots
     combined += np.arange(bands, dtype=np.uint64)[:, None]
     keys: U64 = fmix64(combined).T
+    keys &= np.uint64(MASK32)
     return keys
