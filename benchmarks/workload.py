@@ -66,7 +66,7 @@ def build_workload(count: int, *, seed: int = 0) -> Workload:
 
 def workload_file(count: int, *, seed: int = 0) -> Path:
     """The cached pickle of a workload, built first when missing."""
-    path = CACHE_DIR / f"workload-{count}-{seed}-{_installation_key()}.pickle"
+    path = CACHE_DIR / f"workload-{count}-{seed}-{installation_key()}.pickle"
     if not path.exists():
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".partial")
@@ -76,7 +76,7 @@ def workload_file(count: int, *, seed: int = 0) -> Path:
     return path
 
 
-def _installation_key() -> str:
+def installation_key() -> str:
     """What the real text depends on: the Python version and the installed distributions."""
     names = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
     text = "\n".join([sys.version, *names])
