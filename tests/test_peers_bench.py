@@ -6,6 +6,10 @@ extra, which the test extra does not install); ``dedupe`` and datasketch always 
 
 from __future__ import annotations
 
+import pickle
+import statistics
+from pathlib import Path
+
 import numpy as np
 import pytest
 from benchmarks import compare, peers, workload
@@ -95,3 +99,40 @@ def test_rotated_copies_keep_every_similarity() -> None:
 def test_large_workloads_are_multiples_of_the_base() -> None:
     with pytest.raises(ValueError, match="multiple of 100,000"):
         workload.workload_file(150_000)
+
+
+def test_larger_workloads_repeat_the_base_with_rotated_letters(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    texts, expected = corpus()
+    base = workload.Workload(
+        texts=texts, truth=np.array(expected, dtype=np.int64), injected=3, pool_size=7
+    )
+    monkeypatch.setattr(workload, "BASE", len(texts))
+    monkeypatch.setattr(workload, "CACHE_DIR", tmp_path)
+    monkeypatch.setattr(workload, "_build_base", lambda count, *, seed: base)
+    built = workload.build_workload(3 * len(texts))
+    assert built.texts[: len(texts)] == texts
+    assert built.texts[2 * len(texts) :] == [workload.rotate_letters(text, 2) for text in texts]
+    shifted = [np.array(expected) + k * len(texts) for k in range(3)]
+    assert built.truth.tolist() == np.concatenate(shifted).tolist()
+    assert (built.injected, built.pool_size) == (9, 7)
+
+
+def test_a_worker_row_has_cpu_seconds_and_the_ratio_to_both_dedupe_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    texts, expected = corpus()
+    path = tmp_path / "small.pickle"
+    truth = np.array(expected, dtype=np.int64)
+    path.write_bytes(pickle.dumps(workload.Workload(texts, truth, 3, 0)))
+    rows = [compare._measure(name, path, 2) for name in ("dedupe", "dedupe-defaults")]
+    for row in rows:
+        assert row["recall"] == 1.0
+        assert len(row["cpu_runs"]) == len(row["runs"]) == 2
+        assert row["cpu"] == statistics.median(row["cpu_runs"]) > 0
+    compare._print_table(rows)
+    printed = capsys.readouterr().out.splitlines()
+    ratio = rows[0]["cpu"] / rows[1]["cpu"]
+    assert printed[2].split(" | ")[8:10] == ["1.00x", f"{ratio:.2f}x"]
+    assert printed[3].split(" | ")[8:10] == [f"{1 / ratio:.2f}x", "1.00x"]
