@@ -37,7 +37,7 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-bench
 	$(BIN)/pytest benchmarks/ --benchmark-only --benchmark-columns=min,median,max,rounds
 
-## compare: dedupe, datasketch and rensa side by side on 100k paragraphs (docs/benchmarks.md)
+## compare: dedupe, gaoya, fastsketchlsh, rensa and datasketch on 100k paragraphs (docs/benchmarks.md)
 compare: $(VENV)/.installed-bench
 	$(BIN)/python -m benchmarks.compare --sizes 100000
 

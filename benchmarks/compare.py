@@ -1,14 +1,25 @@
-"""Compare dedupe, datasketch and rensa on the same corpus: time per stage, memory, recall.
+"""Compare dedupe with gaoya, fastsketchlsh, rensa and datasketch: time, memory, recall.
 
     python -m benchmarks.compare --sizes 100000 1000000 --json results.json
 
-The corpus (``workload``) is built once per size in this process and cached; each
-system then runs in a fresh subprocess that loads it, so its peak memory is its own.
-Memory is the peak resident set size added above the loaded input (Linux: the peak is
-reset after loading through ``/proc/self/clear_refs``). The cyclic garbage collector is
-paused during the timed calls of every system. Times are wall-clock seconds;
-``dedupe``'s end-to-end time is the median of ``--repeat`` calls of the public
-``find_duplicates``, a peer's is the sum of its stages (median over repeats as well).
+The corpus (``workload``; above 100k paragraphs, the 100k one repeated with rotated
+letters) is built once per size and cached; each system then runs in a fresh subprocess
+that loads it, so its peak memory is its own. ``dedupe`` runs twice: at the peers'
+settings (5-grams, threshold 0.8) and at its defaults (``dedupe-defaults``). A system
+whose package is missing gets a "not installed" row and is skipped.
+
+- **CPU s**: user + system CPU seconds of the process during the call
+  (``time.process_time``, every thread counted: gaoya, fastsketchlsh and ``dedupe`` use
+  all cores), median of ``--repeat`` calls. For ``dedupe`` the call is the public
+  ``find_duplicates``; for a peer, all its stages. The ratio columns divide a row's CPU
+  seconds by those of ``dedupe`` at each of its two settings.
+- **wall s**: wall-clock seconds of the same calls, median.
+- **stage columns**: wall seconds of one instrumented run (``dedupe``'s on one thread).
+- **peak MB**: the peak resident set size added above the loaded input (Linux: the peak
+  is reset after loading through ``/proc/self/clear_refs``).
+- **recall**: share of the ground-truth pairs whose two texts end in one cluster.
+
+The cyclic garbage collector is paused during the timed calls of every system.
 """
 
 from __future__ import annotations
@@ -17,6 +28,7 @@ import argparse
 import contextlib
 import gc
 import importlib
+import importlib.util
 import json
 import platform
 import statistics
@@ -31,28 +43,36 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.peers import SYSTEMS, end_to_end_dedupe, recall
+from benchmarks.peers import SYSTEMS, recall
 from benchmarks.workload import load_workload, workload_file
 
 STAGES = ("tokens+shingles", "signatures", "lsh", "verify", "cluster")
+REFERENCES = ("dedupe", "dedupe-defaults")
+"""The rows every row's CPU seconds are divided by, when they ran."""
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
-    parser.add_argument("--systems", nargs="+", choices=sorted(SYSTEMS), default=list(SYSTEMS))
-    parser.add_argument("--repeat", type=int, default=3, help="end-to-end runs per system")
-    parser.add_argument("--json", type=Path, help="append the results to this JSON file")
+    parser.add_argument("--systems", nargs="+", choices=list(SYSTEMS), default=list(SYSTEMS))
+    parser.add_argument("--repeat", type=int, default=3, help="timed calls per system")
+    parser.add_argument("--json", type=Path, help="add the results to this JSON file")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
+    if options.repeat < 1:
+        parser.error(f"--repeat must be at least 1, got {options.repeat}")
     if options.worker:
         print(json.dumps(_measure(options.worker, options.corpus, options.repeat)))
         return 0
     results = _load(options.json)
+    failed = False
     for size in options.sizes:
-        path = workload_file(size, seed=options.seed)
+        try:
+            path = workload_file(size, seed=options.seed)
+        except ValueError as error:
+            parser.error(f"--sizes: {error}")
         workload = load_workload(path)
         print(
             f"\n{size:,} paragraphs ({len(workload.truth)} true near-duplicate pairs, "
@@ -60,46 +80,57 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         rows = [_spawn(system, path, options.repeat) for system in options.systems]
-        rerun = {(row["system"], size) for row in rows}
+        failed = failed or any("error" in row for row in rows)
+        measured = [row for row in rows if "total" in row]
+        rerun = {(row["system"], size) for row in measured}
         results = [row for row in results if (row["system"], row["size"]) not in rerun]
-        results.extend(rows)
+        results.extend(measured)
         _print_table(rows)
         if options.json:
             options.json.write_text(json.dumps(results, indent=1) + "\n")
-    return 0
+    return 3 if failed else 0
 
 
 def _spawn(system: str, corpus: Path, repeat: int) -> dict[str, Any]:
+    """Measure ``system`` in a fresh process; a row saying why when it cannot run."""
+    if importlib.util.find_spec(SYSTEMS[system].module) is None:
+        return {"system": system, "missing": SYSTEMS[system].distribution}
     command = [sys.executable, "-m", "benchmarks.compare", "--worker", system]
     command += ["--corpus", str(corpus), "--repeat", str(repeat)]
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    row: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        return {"system": system, "error": f"exit {done.returncode}: {last}"}
+    row: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return row
 
 
-def _measure(system: str, corpus: Path, repeat: int) -> dict[str, Any]:
+def _measure(name: str, corpus: Path, repeat: int) -> dict[str, Any]:
     workload = load_workload(corpus)
     texts = workload.texts
-    run = SYSTEMS[system]
-    importlib.import_module(system)  # start-up imports (datasketch's scipy) are not work
+    system = SYSTEMS[name]
+    importlib.import_module(system.module)  # start-up imports (datasketch's scipy) are not work
     baseline = _reset_peak()
     with _collector_paused():
-        stages, found = run(texts)
-        if system == "dedupe":
-            totals = [_seconds(end_to_end_dedupe, texts) for _ in range(repeat)]
-        else:
-            totals = [sum(stages.values())]
-            totals += [sum(run(texts)[0].values()) for _ in range(repeat - 1)]
+        wall, cpu = time.perf_counter(), time.process_time()
+        stages, found = system.run(texts)
+        runs = (
+            [] if system.end_to_end else [(time.perf_counter() - wall, time.process_time() - cpu)]
+        )
+        timed = system.end_to_end or system.run
+        runs += [_seconds(timed, texts) for _ in range(repeat - len(runs))]
     peak = _peak_rss() - baseline
     return {
-        "system": system,
-        "version": _version(system),
+        "system": name,
+        "version": metadata.version(system.distribution),
         "size": len(texts),
         "pool": workload.pool_size,
         "truth": len(workload.truth),
         "stages": stages,
-        "total": statistics.median(totals),
-        "runs": totals,
+        "total": statistics.median(run[0] for run in runs),
+        "cpu": statistics.median(run[1] for run in runs),
+        "runs": [run[0] for run in runs],
+        "cpu_runs": [run[1] for run in runs],
         "peak_mb": peak / 2**20,
         "recall": recall(len(texts), found, workload.truth),
         "pairs": len(found),
@@ -125,10 +156,11 @@ def _collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _seconds(function: Callable[[list[str]], object], texts: list[str]) -> float:
-    start = time.perf_counter()
+def _seconds(function: Callable[[list[str]], object], texts: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (all threads of the process) of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
     function(texts)
-    return time.perf_counter() - start
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 def _reset_peak() -> int:
@@ -157,10 +189,6 @@ def _cpu_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _version(system: str) -> str:
-    return metadata.version("paragraph-dedupe" if system == "dedupe" else system)
-
-
 def _load(path: Path | None) -> list[dict[str, Any]]:
     if path is None or not path.exists():
         return []
@@ -169,19 +197,33 @@ def _load(path: Path | None) -> list[dict[str, Any]]:
 
 
 def _print_table(rows: list[dict[str, Any]]) -> None:
-    reference = next((row for row in rows if row["system"] == "dedupe"), None)
-    header = ["system", *STAGES, "end to end", "ratio", "peak MB", "recall"]
+    references = {
+        row["system"]: row for row in rows if row["system"] in REFERENCES and "cpu" in row
+    }
+    ratios = [f"CPU / {name}" for name in REFERENCES]
+    header = ["system", *STAGES, "wall s", "CPU s", *ratios, "peak MB", "recall"]
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for row in rows:
-        ratio = row["total"] / reference["total"] if reference else float("nan")
+        if "cpu" not in row:
+            reason = (
+                f"not installed (pip install {row['missing']}, or the bench extra)"
+                if "missing" in row
+                else f"failed: {row['error']}"
+            )
+            print(f"| {row['system']} | {reason} |" + " |" * (len(header) - 2), flush=True)
+            continue
         cells = [
             f"{row['system']} {row['version']}",
             *(f"{row['stages'].get(stage, 0.0):.2f}" for stage in STAGES),
             f"{row['total']:.2f}",
-            f"{ratio:.1f}x",
+            f"{row['cpu']:.2f}",
+            *(
+                f"{row['cpu'] / references[name]['cpu']:.2f}x" if name in references else "-"
+                for name in REFERENCES
+            ),
             f"{row['peak_mb']:.0f}",
-            f"{100 * row['recall']:.1f}%",
+            f"{row['recall']:.3f}",
         ]
         print("| " + " | ".join(cells) + " |", flush=True)
 

@@ -7,6 +7,14 @@ of earlier paragraphs (``edits``). The ground truth is the set of injected
 lower-casing and splitting on whitespace, the peers' tokenization) reaches the
 threshold: the near-duplicates every system should find.
 
+Above ``BASE`` paragraphs the corpus is the ``BASE`` one repeated, each repetition ``k``
+with its ASCII letters rotated by ``k`` places (``a`` to ``b`` for ``k = 1``, case kept):
+a rotation maps words one to one, so every pair keeps its similarity (the truth is
+computed again for each repetition all the same), while repetitions share few words
+(numbers and punctuation stay; a rotated word is rarely a word of the text). The work
+per paragraph then stays about that of ``BASE``, where drawing more paragraphs from the
+same sentence pool would repeat each sentence more often.
+
 Collecting the real text takes tens of seconds, so a built workload is cached as a
 pickle in the temporary directory, keyed by size, seed and the installed distributions.
 """
@@ -17,7 +25,9 @@ import hashlib
 import pickle
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -31,8 +41,13 @@ NGRAM = 5
 NUM_PERM = 128
 DUPLICATE_SHARE = 0.1
 """Share of the corpus that is an edited copy of another paragraph."""
+BASE = 100_000
+"""Larger workloads are this one repeated with rotated letters (a multiple of it)."""
 
 CACHE_DIR = Path(tempfile.gettempdir()) / "dedupe-bench"
+FORMAT = 2
+"""Part of the cache's file names: bumped whenever the same arguments build another corpus
+(2: above ``BASE``, repetitions with rotated letters)."""
 
 
 @dataclass(frozen=True)
@@ -66,17 +81,18 @@ def build_workload(count: int, *, seed: int = 0) -> Workload:
 
 def workload_file(count: int, *, seed: int = 0) -> Path:
     """The cached pickle of a workload, built first when missing."""
-    path = CACHE_DIR / f"workload-{count}-{seed}-{_installation_key()}.pickle"
+    path = CACHE_DIR / f"workload-v{FORMAT}-{count}-{seed}-{installation_key()}.pickle"
     if not path.exists():
+        workload = _build(count, seed=seed)
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".partial")
         with partial.open("wb") as handle:
-            pickle.dump(_build(count, seed=seed), handle, protocol=5)
+            pickle.dump(workload, handle, protocol=5)
         partial.replace(path)
     return path
 
 
-def _installation_key() -> str:
+def installation_key() -> str:
     """What the real text depends on: the Python version and the installed distributions."""
     names = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
     text = "\n".join([sys.version, *names])
@@ -90,7 +106,50 @@ def load_workload(path: Path) -> Workload:
     return workload
 
 
+def rotate_letters(text: str, places: int) -> str:
+    """``text`` with each ASCII letter moved ``places`` along the alphabet, case kept."""
+    return text.translate(_rotation(places % 26))
+
+
+@lru_cache(maxsize=26)
+def _rotation(places: int) -> dict[int, str]:
+    table: dict[int, str] = {}
+    for first in ("a", "A"):
+        for offset in range(26):
+            table[ord(first) + offset] = chr(ord(first) + (offset + places) % 26)
+    return table
+
+
 def _build(count: int, *, seed: int) -> Workload:
+    if count <= BASE:
+        return _build_base(count, seed=seed)
+    if count % BASE or count > 26 * BASE:
+        raise ValueError(
+            f"a workload above {BASE:,} paragraphs is a multiple of {BASE:,} up to "
+            f"{26 * BASE:,} (repetitions with rotated letters), got {count:,}"
+        )
+    base = load_workload(workload_file(BASE, seed=seed))
+    texts = [rotate_letters(text, k) for k in range(count // BASE) for text in base.texts]
+    pairs = np.concatenate([base.truth + k * BASE for k in range(count // BASE)])
+    return Workload(
+        texts=texts,
+        truth=_near(texts, pairs.tolist()),
+        injected=base.injected * (count // BASE),
+        pool_size=base.pool_size,
+    )
+
+
+def _near(texts: list[str], pairs: Sequence[Sequence[int]]) -> np.ndarray:
+    """The pairs whose texts' word 5-gram Jaccard similarity reaches ``THRESHOLD``."""
+    kept = [
+        (first, second)
+        for first, second in pairs
+        if jaccard(word_ngrams(texts[first]), word_ngrams(texts[second])) >= THRESHOLD
+    ]
+    return np.array(kept, dtype=np.int64).reshape(-1, 2)
+
+
+def _build_base(count: int, *, seed: int) -> Workload:
     rng = np.random.default_rng(seed)
     copies = int(count * DUPLICATE_SHARE)
     texts = synthesize(count - copies, seed=seed)
@@ -109,14 +168,9 @@ def _build(count: int, *, seed: int) -> Workload:
             copy = copy.upper() if kind == 2 else copy
         pairs.append((original, len(texts)))
         texts.append(copy)
-    truth = [
-        pair
-        for pair in pairs
-        if jaccard(word_ngrams(texts[pair[0]]), word_ngrams(texts[pair[1]])) >= THRESHOLD
-    ]
     return Workload(
         texts=texts,
-        truth=np.array(truth, dtype=np.int64).reshape(-1, 2),
+        truth=_near(texts, pairs),
         injected=len(pairs),
         pool_size=len(sentences),
     )
