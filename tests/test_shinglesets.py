@@ -176,3 +176,28 @@ def test_a_later_call_with_a_text_the_last_block_lacks_is_verified_exactly() -> 
     verifier = CorpusVerifier(texts, np.arange(4, dtype=np.int64), 2)
     assert verifier.jaccard(np.array([[0, 2], [0, 3]])).tolist() == [0.0, 0.0]
     assert verifier.jaccard(np.array([[0, 1]])).tolist() == [0.75]
+
+
+def test_pairs_across_blocks_shingle_only_the_partners_outside(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Three blocks of three texts, pairs within and across them: every block once, and
+    for each block only its partners in later blocks (shingling whole blocks per pair of
+    blocks would shingle 18 texts)."""
+    texts = [f"text number {number} of nine" for number in range(9)]
+    built: list[int] = []
+    original = ShingleSets.of_texts.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[ShingleSets], *args: Any, **kwargs: Any) -> ShingleSets:
+        store: ShingleSets = original(cls, *args, **kwargs)
+        built.append(len(store))
+        return store
+
+    monkeypatch.setattr(ShingleSets, "of_texts", classmethod(counting))
+    verifier = CorpusVerifier(texts, np.arange(9, dtype=np.int64), 2, block_texts=3)
+    pairs = np.array([[0, 6], [3, 7], [6, 7], [0, 1], [2, 4], [5, 8]])
+    everything = ShingleSets(np.arange(9), *unique_per_text(*shingle_many(texts, ngram=2))).jaccard(
+        pairs
+    )
+    np.testing.assert_array_equal(verifier.jaccard(pairs), everything)
+    assert built == [3, 2, 3, 2, 3]  # block 0, texts 4 and 6, block 1, texts 7 and 8, block 2

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Protocol
 
 import numpy as np
@@ -137,10 +138,13 @@ class ShingleSets:
 class CorpusVerifier:
     """A ``Verifier`` over a fixed corpus: distinct text ``d`` is ``texts[first[d]]``.
 
-    Pairs are verified with at most two blocks of ``block_texts`` texts shingled at a
-    time, so memory stays bounded whatever the number of pairs. It keeps the sets of
-    the last block it built, so later pairs among those texts are answered without
-    shingling them again.
+    The texts of the pairs asked for are cut, in id order, into blocks of
+    ``block_texts``. Each block is shingled once; a pair reaching outside its lower
+    block is verified with the sets of the partners outside it, up to ``block_texts`` of
+    them at a time. Memory stays bounded (at most about two blocks of sets), and a text
+    is shingled once plus once per block it has a partner in: not once per pair of
+    blocks. The sets of the last block are kept, so later pairs among those texts are
+    answered without shingling them again.
     """
 
     texts: Sequence[str]
@@ -159,16 +163,25 @@ class CorpusVerifier:
         if recent is not None and bool(recent.holds(pairs).all()):
             return recent.jaccard(pairs, workers=self.workers)
         ids = sorted_unique(pairs.ravel())
-        blocks = np.searchsorted(ids, pairs) // self.block_texts
-        low, high = blocks.min(axis=1), blocks.max(axis=1)
-        order = np.lexsort((high, low))
-        cuts = np.flatnonzero(run_starts(low[order], high[order]))[1:]
-        for rows in np.split(order, cuts):
-            first = self._block_ids(ids, int(low[rows[0]]))
-            if recent is None or not np.array_equal(recent.ids, first):
-                recent = self._sets(first)
-            second = self._block_ids(ids, int(high[rows[0]]))
-            sets = recent if second[0] == first[0] else recent.joined(self._sets(second))
+        ranks = np.searchsorted(ids, pairs)
+        block = ranks.min(axis=1) // self.block_texts
+        partner = ranks.max(axis=1)
+        outside = partner >= (block + 1) * self.block_texts
+        partner[~outside] = -1  # no set needed beyond the block's own
+        order = np.lexsort((partner, block))
+        # Within a block, pairs by partner; every ``block_texts`` distinct partners a part.
+        new_partner = run_starts(block[order], partner[order]) & (partner[order] >= 0)
+        part = np.zeros(len(order), dtype=np.int64)
+        for rows in _runs(block[order]):
+            seen = np.cumsum(new_partner[rows])  # distinct partners so far
+            part[rows] = np.maximum(seen - 1, 0) // self.block_texts
+        for rows in _runs(block[order], part):
+            rows = order[rows]
+            chosen = self._block_ids(ids, int(block[rows[0]]))
+            if recent is None or not np.array_equal(recent.ids, chosen):
+                recent = self._sets(chosen)
+            partners = sorted_unique(partner[rows][outside[rows]])
+            sets = recent.joined(self._sets(ids[partners])) if len(partners) else recent
             result[rows] = sets.jaccard(pairs[rows], workers=self.workers)
         self._recent = recent
         return result
@@ -180,3 +193,9 @@ class CorpusVerifier:
         return ShingleSets.of_texts(
             self.texts, chosen, positions=self.first[chosen], ngram=self.ngram, workers=self.workers
         )
+
+
+def _runs(*columns: I64) -> list[I64]:
+    """The index ranges of the runs of equal rows of sorted ``columns``."""
+    bounds = [*np.flatnonzero(run_starts(*columns)).tolist(), len(columns[0])]
+    return [np.arange(low, high) for low, high in pairwise(bounds)]
