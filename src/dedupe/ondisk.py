@@ -93,7 +93,10 @@ class TextFile(Sequence[str]):
 
 
 class BandFiles:
-    """Band keys spilled to disk, one file of ``uint64`` per band, appended batch by batch."""
+    """Band keys spilled to disk, one file per band, appended batch by batch.
+
+    Band keys are 32 bits (``lsh.band_keys``), so each is stored in four bytes.
+    """
 
     def __init__(self, folder: Path, *, bands: int):
         self._paths = [folder / f"band-{band:03d}.u64" for band in range(bands)]
@@ -102,14 +105,14 @@ class BandFiles:
     def append(self, keys: U64) -> None:
         """Append the keys of a batch, an array of shape ``(texts, bands)``."""
         for band, file in enumerate(self._files):
-            file.write(np.ascontiguousarray(keys[:, band], dtype="<u8").tobytes())
+            file.write(np.ascontiguousarray(keys[:, band], dtype="<u4").tobytes())
 
     def columns(self) -> Iterator[U64]:
         """Each band's keys for all texts, one band in memory at a time."""
         for file in self._files:
             file.flush()
         for path in self._paths:
-            yield np.fromfile(path, dtype="<u8").astype(np.uint64, copy=False)
+            yield np.fromfile(path, dtype="<u4").astype(np.uint64)
 
     def close(self) -> None:
         for file in self._files:
@@ -127,7 +130,7 @@ def find_clusters_on_disk(
     """``find_clusters`` for an iterable of texts, spilling texts and band keys to disk.
 
     ``workdir`` is the folder for the temporary files (the system's temporary folder
-    by default); it needs about ``8 * bands`` bytes plus the UTF-8 size of each text,
+    by default); it needs about ``4 * bands`` bytes plus the UTF-8 size of each text,
     and is cleaned up on return. Batches are fingerprinted on ``workers`` threads (every
     available core by default), ``workers`` batches in memory at a time; the result is
     the same for any number.
