@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -95,13 +98,24 @@ def test_bucket_ranks_count_the_earlier_texts_of_the_bucket(keys: list[int]) -> 
     ),
     head=st.integers(1, 4),
     shared=st.integers(1, 3),
+    spilled=st.booleans(),
 )
 def test_candidates_one_band_at_a_time_equal_dict_buckets_of_all_bands(
-    keys: np.ndarray, head: int, shared: int, workers: int
+    keys: np.ndarray, head: int, shared: int, spilled: bool, workers: int
 ) -> None:
-    """Few key values, so pairs repeat across bands and are merged more than once."""
+    """Few key values, so pairs repeat across bands and are merged more than once, in
+    memory or counted in files by range of the earlier text."""
     columns = (keys[:, band] for band in range(keys.shape[1]))
-    found = candidate_pairs(columns, count=len(keys), head=head, shared=shared, workers=workers)
+    with tempfile.TemporaryDirectory() as folder:
+        found = candidate_pairs(
+            columns,
+            count=len(keys),
+            head=head,
+            shared=shared,
+            workers=workers,
+            spill=Path(folder) if spilled else None,
+        )
+        assert list(Path(folder).iterdir()) == []
     assert [tuple(pair) for pair in found.tolist()] == brute_candidate_pairs(
         keys.tolist(), head=head, shared=shared
     )

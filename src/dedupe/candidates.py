@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from itertools import islice
+from pathlib import Path
 
 import numpy as np
 
@@ -111,6 +112,7 @@ def candidate_pairs(
     shared: int = 1,
     head: int = BUCKET_HEAD,
     workers: int = 1,
+    spill: Path | None = None,
 ) -> I64:
     """Candidate pairs of ``count`` distinct texts, given one band column at a time.
 
@@ -119,23 +121,66 @@ def candidate_pairs(
     thread is held at a time, so columns can come from disk; pairs found by several
     bands are merged, with their band counts, whenever the new ones outnumber the
     merged ones. Returns ``(earlier, later)`` rows sorted by both columns.
+
+    Most pairs meet in one band only, by chance, and their number grows with the square
+    of the corpus (about 19 million at 2 million texts, for 0.2 million candidates).
+    With ``spill``, a folder, each band's pairs go to ``SPILL_PARTS`` files by range of
+    the earlier text instead and are counted one range at a time, so memory holds one
+    range, not every pair.
     """
+
+    def codes_of(column: U64) -> I64:
+        codes: I64 = np.sort(pair_codes(bucket_pairs(column, head=head), count))
+        return codes
+
+    columns = iter(band_columns)
+    chunks = iter(lambda: map_in_threads(codes_of, islice(columns, workers), workers=workers), [])
+    if spill is not None:
+        return pairs_of_codes(
+            _counted_on_disk(chunks, count=count, shared=shared, folder=spill), count
+        )
     merged = np.empty(0, dtype=np.int64)
     merged_counts = np.empty(0, dtype=np.int64)
     pending: list[I64] = []
-
-    def codes_of(column: U64) -> I64:  # sorted: the merge's stable sort then merges runs
-        codes = pair_codes(bucket_pairs(column, head=head), count)
-        return np.sort(_packed(codes, np.ones(len(codes), dtype=np.int64)))
-
-    columns = iter(band_columns)
-    while chunk := list(islice(columns, workers)):
-        pending.extend(map_in_threads(codes_of, chunk, workers=workers))
+    for chunk in chunks:
+        # Sorted and packed: the merge's stable sort then merges runs.
+        pending.extend(_packed(codes, np.ones(len(codes), dtype=np.int64)) for codes in chunk)
         if sum(map(len, pending)) > len(merged):
             merged, merged_counts = _merge(merged, merged_counts, pending)
             pending = []
     merged, merged_counts = _merge(merged, merged_counts, pending)
     return pairs_of_codes(merged[merged_counts >= shared], count)
+
+
+SPILL_PARTS = 64
+"""Files (ranges of the earlier text) that spilled pair codes are cut into."""
+
+
+def _counted_on_disk(chunks: Iterable[list[I64]], *, count: int, shared: int, folder: Path) -> I64:
+    """The sorted codes that at least ``shared`` bands made, counted a range at a time."""
+    step = -(-max(count, 1) // SPILL_PARTS) * max(count, 1)  # codes per range
+    bounds = np.arange(1, SPILL_PARTS, dtype=np.int64) * step
+    paths = [folder / f"pairs-{part:03d}.i64" for part in range(SPILL_PARTS)]
+    files = [path.open("xb") for path in paths]
+    try:
+        for chunk in chunks:
+            for codes in chunk:
+                for file, part in zip(
+                    files, np.split(codes, np.searchsorted(codes, bounds)), strict=True
+                ):
+                    file.write(part.astype("<i8").tobytes())
+    finally:
+        for file in files:
+            file.close()
+    kept = []
+    for path in paths:
+        codes = np.fromfile(path, dtype="<i8").astype(np.int64)
+        path.unlink()
+        codes.sort()
+        starts = np.flatnonzero(run_starts(codes))
+        counts = np.diff(np.append(starts, len(codes)))
+        kept.append(codes[starts[counts >= shared]])
+    return np.concatenate(kept)
 
 
 def _merge(codes: I64, counts: I64, pending: list[I64]) -> tuple[I64, I64]:

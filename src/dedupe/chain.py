@@ -15,6 +15,7 @@ the same stage functions in their own order.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -72,11 +73,17 @@ def cluster_groups(
     settings: Settings,
     *,
     workers: int = 1,
+    spill: Path | None = None,
 ) -> PositionClusters:
-    """Steps 3 to 6 with the band keys of every input position given one band at a time."""
+    """Steps 3 to 6 with the band keys of every input position given one band at a time
+    (candidates counted in files of the folder ``spill``, when given)."""
     distinct_columns = (column[groups.first] for column in band_columns)
     pairs = candidate_pairs(
-        distinct_columns, count=len(groups), shared=settings.shared_bands, workers=workers
+        distinct_columns,
+        count=len(groups),
+        shared=settings.shared_bands,
+        workers=workers,
+        spill=spill,
     )
     return verified_clusters(texts, groups, pairs, settings, workers=workers)
 

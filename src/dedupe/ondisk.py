@@ -131,6 +131,7 @@ def find_clusters_on_disk(
 
     ``workdir`` is the folder for the temporary files (the system's temporary folder
     by default); it needs about ``4 * bands`` bytes plus the UTF-8 size of each text,
+    and the pairs that meet in a band (``candidates.candidate_pairs`` with ``spill``),
     and is cleaned up on return. Batches are fingerprinted on ``workers`` threads (every
     available core by default), ``workers`` batches in memory at a time; the result is
     the same for any number.
@@ -148,7 +149,12 @@ def find_clusters_on_disk(
             groups = group_identical(content, token_counts, keep=settings.keep)
             del content, token_counts
             return cluster_groups(
-                text_file, groups, band_files.columns(), settings, workers=workers
+                text_file,
+                groups,
+                band_files.columns(),
+                settings,
+                workers=workers,
+                spill=Path(folder),
             )
         finally:
             text_file.close()
