@@ -1,5 +1,15 @@
 """A fingerprint cache: SQLite rows of each file's paragraph fingerprints, by content hash.
 
+Two tables: ``fingerprints`` holds per content hash the file's paragraphs' fingerprints
+and spans (so a cached file is neither split nor fingerprinted again), and ``files``
+maps a path and its ``stat`` (size, modification and change times, inode) to the
+content hash seen, so an unchanged file is not even read. A stat row is trusted only
+when the file's modification time is older than the row by more than
+``RACY_SECONDS`` (a file changed within the clock's granularity of being recorded is
+read again, as git does for its index). Band keys are stored in 32 bits (the scan
+uses 32-bit band keys whether or not a cache is used), which keeps the cache below the
+size of the text it describes.
+
 A row is keyed by the hash of the file's bytes and by everything else the fingerprints
 depend on (library version, encoding, n-gram size, permutations, seed, bands, rows), so a
 hit is always exactly what fingerprinting the file again would give. Concurrent runs are
@@ -21,27 +31,58 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import xxhash
 
 from dedupe.fingerprint import Fingerprints
+from dedupe.hashing import I64
 from dedupe.settings import Settings
 
 CACHE_FILE_NAME = "fingerprints.sqlite3"
 """The database's name inside the cache folder."""
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
+RACY_SECONDS = 2.0
+"""A stat row is not trusted for a file modified this close to when it was recorded."""
 KEEP_RUNS = 10
 """Rows that none of the last this many runs read or wrote are deleted."""
 _APPLICATION = "paragraph-dedupe fingerprint cache"
 _BUSY_TIMEOUT_MS = 30_000
 
 Warn = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    """What the cache keeps per file content: fingerprints and, per paragraph, its place.
+
+    ``places`` is ``(paragraphs, 3)`` int64: first line, last line, characters.
+    """
+
+    fingerprints: Fingerprints
+    places: I64
+
+
+@dataclass(frozen=True, slots=True)
+class FileStat:
+    """What ``stat`` says of a file: if all of it is unchanged, so is the file."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+
+    @classmethod
+    def of(cls, info: os.stat_result) -> FileStat:
+        """The parts of ``info`` that change when the file does."""
+        return cls(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
 class CacheDamagedError(Exception):
@@ -70,7 +111,49 @@ class FingerprintCache:
         except (OSError, sqlite3.Error) as error:
             self._give_up(error)
 
-    def get(self, keys: Iterable[bytes]) -> dict[bytes, Fingerprints]:
+    def known_files(self, stats: Mapping[str, FileStat]) -> dict[str, bytes]:
+        """The content hashes of the paths whose stat is as recorded (and not racy)."""
+        if self._connection is None or not stats:
+            return {}
+        found: dict[str, bytes] = {}
+        try:
+            rows = self._connection.execute(
+                "SELECT path, size, mtime_ns, ctime_ns, inode, file_hash, recorded_ns FROM files"
+            )
+            for path, size, mtime_ns, ctime_ns, inode, file_hash, recorded_ns in rows:
+                stat = stats.get(path)
+                if (
+                    stat is not None
+                    and stat == FileStat(size, mtime_ns, ctime_ns, inode)
+                    and recorded_ns - max(mtime_ns, ctime_ns) > RACY_SECONDS * 1e9
+                ):
+                    found[path] = bytes(file_hash)
+        except sqlite3.Error as error:
+            self._handle(error)
+            return {}
+        return found
+
+    def record_files(self, files: Mapping[str, tuple[FileStat, bytes]]) -> None:
+        """Remember each path's stat and content hash; forget paths that no longer exist."""
+        if self._connection is None:
+            return
+        now = time.time_ns()
+        rows = [
+            (path, stat.size, stat.mtime_ns, stat.ctime_ns, stat.inode, key, now)
+            for path, (stat, key) in files.items()
+        ]
+        try:
+            with _transaction(self._connection):
+                known = [row[0] for row in self._connection.execute("SELECT path FROM files")]
+                gone = [(path,) for path in known if path not in files and not os.path.exists(path)]
+                self._connection.executemany("DELETE FROM files WHERE path = ?", gone)
+                self._connection.executemany(
+                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)", rows
+                )
+        except sqlite3.Error as error:
+            self._handle(error)
+
+    def get(self, keys: Iterable[bytes]) -> dict[bytes, FileRecord]:
         """The cached fingerprints of the files whose content hashes are ``keys``."""
         wanted = list(dict.fromkeys(keys))
         if self._connection is None or not wanted:
@@ -90,7 +173,7 @@ class FingerprintCache:
         self.hits += len(found)
         return found
 
-    def put(self, rows: dict[bytes, Fingerprints]) -> None:
+    def put(self, rows: dict[bytes, FileRecord]) -> None:
         """Store fingerprints of files by content hash and prune old rows, in one transaction.
 
         Call it once a run, with no rows when nothing was fingerprinted, so old rows go.
@@ -101,7 +184,8 @@ class FingerprintCache:
         try:
             with _transaction(self._connection):
                 self._connection.executemany(
-                    "INSERT OR REPLACE INTO fingerprints VALUES (?, ?, ?, ?, ?, ?, ?, ?)", encoded
+                    "INSERT OR REPLACE INTO fingerprints VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    encoded,
                 )
                 self._connection.execute(
                     "DELETE FROM fingerprints WHERE last_run <= ?", (self._run - KEEP_RUNS,)
@@ -144,8 +228,12 @@ class FingerprintCache:
             connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             connection.execute(
                 "CREATE TABLE fingerprints (file_hash BLOB, settings TEXT, paragraphs INTEGER,"
-                " content BLOB, token_counts BLOB, band_keys BLOB, checksum BLOB,"
+                " content BLOB, token_counts BLOB, band_keys BLOB, places BLOB, checksum BLOB,"
                 " last_run INTEGER, PRIMARY KEY (file_hash, settings)) WITHOUT ROWID"
+            )
+            connection.execute(
+                "CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
+                " ctime_ns INTEGER, inode INTEGER, file_hash BLOB, recorded_ns INTEGER)"
             )
             connection.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
@@ -158,7 +246,7 @@ class FingerprintCache:
             )
             self._run = self._next_run(connection)
             return
-        if "meta" not in tables or "fingerprints" not in tables:
+        if not {"meta", "fingerprints", "files"} <= tables:
             raise CacheDamagedError("not a dedupe cache")
         meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
         if meta.get("application") != _APPLICATION:
@@ -171,6 +259,7 @@ class FingerprintCache:
                 "clearing it"
             )
             connection.execute("DELETE FROM fingerprints")
+            connection.execute("DELETE FROM files")
             connection.execute("UPDATE meta SET value = ? WHERE key = 'library'", (self._version,))
         self._run = self._next_run(connection)
 
@@ -182,7 +271,7 @@ class FingerprintCache:
             raise CacheDamagedError("damaged (no run number)")
         return int(row[0])
 
-    def _row(self, key: bytes, value: Fingerprints) -> tuple[object, ...]:
+    def _row(self, key: bytes, value: FileRecord) -> tuple[object, ...]:
         paragraphs, *blobs = _encode(value)
         checksum = _checksum(key, self._settings_key, paragraphs, *blobs)
         return (key, self._settings_key, paragraphs, *blobs, checksum, self._run)
@@ -196,22 +285,22 @@ class FingerprintCache:
 
     def _select(
         self, connection: sqlite3.Connection, keys: list[bytes]
-    ) -> tuple[dict[bytes, Fingerprints], int]:
+    ) -> tuple[dict[bytes, FileRecord], int]:
         """The rows of ``keys`` that pass their checksum, and how many did not."""
-        found: dict[bytes, Fingerprints] = {}
+        found: dict[bytes, FileRecord] = {}
         bad = 0
         chunk = 500  # stays under SQLite's limit on bound parameters
         for low in range(0, len(keys), chunk):
             part = keys[low : low + chunk]
             marks = ", ".join("?" * len(part))
             rows = connection.execute(
-                "SELECT file_hash, paragraphs, content, token_counts, band_keys, checksum"
-                f" FROM fingerprints WHERE settings = ? AND file_hash IN ({marks})",
+                "SELECT file_hash, paragraphs, content, token_counts, band_keys, places,"
+                f" checksum FROM fingerprints WHERE settings = ? AND file_hash IN ({marks})",
                 [self._settings_key, *part],
             )
-            for file_hash, paragraphs, content, counts, band_keys, checksum in rows:
+            for file_hash, paragraphs, content, counts, band_keys, places, checksum in rows:
                 key = bytes(file_hash)
-                values = (paragraphs, content, counts, band_keys)
+                values = (paragraphs, content, counts, band_keys, places)
                 decoded = _decode(*values, bands=self._bands)
                 if decoded is None or checksum != _checksum(key, self._settings_key, *values):
                     bad += 1
@@ -279,13 +368,20 @@ def _transaction(connection: sqlite3.Connection) -> Iterator[None]:
     connection.execute("COMMIT")
 
 
-def _encode(value: Fingerprints) -> tuple[int, bytes, bytes, bytes]:
+def _encode(value: FileRecord) -> tuple[int, bytes, bytes, bytes, bytes]:
+    found = value.fingerprints
+    if len(found) and int(found.band_keys.max()) > _BAND_KEY_MASK:
+        raise ValueError("the cache stores 32-bit band keys; mask them first")
     return (
-        len(value.token_counts),
-        value.content.astype("<u8").tobytes(),
-        value.token_counts.astype("<i8").tobytes(),
-        value.band_keys.astype("<u8").tobytes(),
+        len(found.token_counts),
+        found.content.astype("<u8").tobytes(),
+        found.token_counts.astype("<i4").tobytes(),
+        found.band_keys.astype("<u4").tobytes(),
+        value.places.astype("<i4").tobytes(),
     )
+
+
+_BAND_KEY_MASK = 2**32 - 1
 
 
 def _checksum(key: bytes, settings: str, paragraphs: object, *blobs: object) -> bytes:
@@ -300,22 +396,25 @@ def _checksum(key: bytes, settings: str, paragraphs: object, *blobs: object) -> 
 
 
 def _decode(
-    paragraphs: object, content: object, counts: object, keys: object, *, bands: int
-) -> Fingerprints | None:
-    """The fingerprints of a row, or ``None`` when its values do not have their shapes."""
+    paragraphs: object, content: object, counts: object, keys: object, places: object, *, bands: int
+) -> FileRecord | None:
+    """The record of a row, or ``None`` when its values do not have their shapes."""
     if not (
         isinstance(paragraphs, int)
         and isinstance(content, bytes)
         and isinstance(counts, bytes)
         and isinstance(keys, bytes)
+        and isinstance(places, bytes)
         and paragraphs >= 0
         and len(content) == 16 * paragraphs
-        and len(counts) == 8 * paragraphs
-        and len(keys) == 8 * bands * paragraphs
+        and len(counts) == 4 * paragraphs
+        and len(keys) == 4 * bands * paragraphs
+        and len(places) == 12 * paragraphs
     ):
         return None
-    return Fingerprints(
+    fingerprints = Fingerprints(
         np.frombuffer(content, "<u8").astype(np.uint64).reshape(paragraphs, 2),
-        np.frombuffer(counts, "<i8").astype(np.int64),
-        np.frombuffer(keys, "<u8").astype(np.uint64).reshape(paragraphs, bands),
+        np.frombuffer(counts, "<i4").astype(np.int64),
+        np.frombuffer(keys, "<u4").astype(np.uint64).reshape(paragraphs, bands),
     )
+    return FileRecord(fingerprints, np.frombuffer(places, "<i4").astype(np.int64).reshape(-1, 3))

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dedupe.errors import CorpusError, SettingsError
+from dedupe.prose import structure_lines
 
 UNWRAPPED_LINE_LENGTH = 100
 """A block with a line longer than this is split into one paragraph per line."""
@@ -37,6 +38,14 @@ UNWRAPPED_LINE_LENGTH = 100
 MAX_FILE_SIZE = 32 * 2**20
 """Files larger than this many bytes are skipped: reading one costs about ten times its
 size in memory. ``max_file_size=`` (``--max-file-size``) raises it."""
+
+DEFAULT_MIN_WORDS = 0
+"""Paragraphs with fewer words (normalized tokens) take no part; the command line's own
+default is ``dedupe.cli.options.CLI_MIN_WORDS`` (docs/tuning.md says why)."""
+
+ENCODING_ERRORS = ("skip", "replace", "strict")
+"""What the command line does with a file that does not decode: skip it with a warning,
+decode it with U+FFFD for each bad byte, or stop with an error."""
 
 _BINARY_SNIFF_BYTES = 8192
 _BYTE_ORDER_MARKS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
@@ -74,15 +83,25 @@ class Paragraph:
     span: Span
 
 
-def split_paragraphs(text: str, *, path: str) -> list[Paragraph]:
-    """Split one file's text into paragraphs with their spans."""
+def split_paragraphs(text: str, *, path: str, prose_only: bool = False) -> list[Paragraph]:
+    """Split one file's text into paragraphs with their spans.
+
+    With ``prose_only``, the structure lines of Markdown and reStructuredText files
+    (headings, code blocks, tables, front matter; see ``dedupe.prose``) count as blank.
+    """
     paragraphs: list[Paragraph] = []
     block: list[str] = []
     block_start = 0
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.strip():
+    lines = text.split("\n")
+    structure = (
+        structure_lines(lines, suffix=os.path.splitext(path)[1])
+        if prose_only
+        else [False] * len(lines)
+    )
+    for number, (line, skipped) in enumerate(zip(lines, structure, strict=True), start=1):
+        if line.strip() and not skipped:
             if not block:
                 block_start = number
             block.append(line)
@@ -164,12 +183,15 @@ def _too_large(max_file_size: int) -> str:
     )
 
 
-def decode_text(data: bytes, *, display: str, encoding: str = "utf-8") -> str | None:
+def decode_text(
+    data: bytes, *, display: str, encoding: str = "utf-8", replace: bool = False
+) -> str | None:
     """Decode a file's bytes; ``None`` when they look binary (a NUL byte near the start).
 
-    A UTF-32 or UTF-16 byte order mark wins over ``encoding`` (those files are full of
-    NUL bytes, so the mark is looked for first); bytes that do not decode in the
-    encoding their mark names are taken as binary.
+    Bytes that are not valid in ``encoding`` raise ``CorpusError``, or with ``replace``
+    become U+FFFD. A UTF-32 or UTF-16 byte order mark wins over ``encoding`` (those
+    files are full of NUL bytes, so the mark is looked for first); bytes that do not
+    decode in the encoding their mark names are taken as binary.
     """
     for mark, codec in _BYTE_ORDER_MARKS:
         if data.startswith(mark):
@@ -180,7 +202,7 @@ def decode_text(data: bytes, *, display: str, encoding: str = "utf-8") -> str | 
     if b"\0" in data[:_BINARY_SNIFF_BYTES]:
         return None
     try:
-        text = data.decode(encoding)
+        text = data.decode(encoding, "replace" if replace else "strict")
     except UnicodeDecodeError as error:
         raise CorpusError(
             f"{display}: not valid {encoding} at byte {error.start}; "
@@ -199,12 +221,14 @@ def find_files(
     symlink_loops: list[str] | None = None,
     max_file_size: int = MAX_FILE_SIZE,
     skipped: list[tuple[str, str]] | None = None,
+    root: Path | None = None,
 ) -> list[tuple[Path, str]]:
     """Files under ``paths`` as ``(path, display name)``, sorted by display name.
 
     ``include`` and ``exclude`` are glob patterns matched against the display name (the
-    path as given, with ``/`` separators), the path below the folder being walked, and
-    the file name alone (``*`` also matches ``/``); with
+    path as given, with ``/`` separators), the path below the folder being walked, the
+    path relative to ``root`` when given (the project root, so that configured globs
+    mean the same from any folder), and the file name alone (``*`` also matches ``/``); with
     ``include`` given, only matching files are kept. Named files are always kept unless
     excluded. Symlink loops met while walking are skipped and appended to
     ``symlink_loops`` when it is given; a symlink loop named directly is an error.
@@ -212,6 +236,7 @@ def find_files(
     appended to ``skipped`` as ``(display name, reason)``; a file found twice is kept once.
     """
     found: dict[str, Path] = {}
+    project = root
     for given in paths:
         root = Path(given)
         if _is_symlink_loop(root):
@@ -219,12 +244,12 @@ def find_files(
         if root.is_dir():
             for file in _walk(root, symlink_loops=[] if symlink_loops is None else symlink_loops):
                 display = file.as_posix()
-                relative = file.relative_to(root).as_posix()
-                if selected((display, relative), include=include, exclude=exclude):
+                names = (display, file.relative_to(root).as_posix(), *_under(file, project))
+                if selected(names, include=include, exclude=exclude):
                     found.setdefault(display, file)
         elif root.exists() or root.is_symlink():
             display = root.as_posix()
-            if not _matches((display,), exclude):
+            if not _matches((display, *_under(root, project)), exclude):
                 found.setdefault(display, root)
         else:
             raise CorpusError(f"{root.as_posix()}: no such file or folder")
@@ -260,6 +285,14 @@ def corpus_files(
             by_file[identity] = (rank, path)
     kept = sorted((rank[2], path) for rank, path in by_file.values())
     return [(path, display) for display, path in kept]
+
+
+def _under(path: Path, project: Path | None) -> tuple[str, ...]:
+    """The path relative to the project root, when it is inside it."""
+    if project is None:
+        return ()
+    relative = os.path.normpath(os.path.relpath(path, project))
+    return () if relative.startswith("..") else (Path(relative).as_posix(),)
 
 
 def _walk(root: Path, *, symlink_loops: list[str]) -> list[Path]:
