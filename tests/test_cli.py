@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from dedupe import __version__, cli
+from dedupe import __version__
 from dedupe.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, main
+from dedupe.cli import check as check_command
+from dedupe.cli.check import RESOLVE_HINT
 
 PROJECT = Path(__file__).resolve().parents[1]
 SEEDS = PROJECT / "seeds"
@@ -97,7 +99,10 @@ def test_findings_exit_1_and_name_both_places(
     code, out, err = run(capsys, "check", "docs")
     assert code == EXIT_FINDINGS
     assert out == "docs/b.txt:4: near-duplicate of docs/a.txt:3 (similarity 0.87)\n"
-    assert err == "dedupe: 1 clusters, 1 near-duplicate paragraphs in 4 paragraphs of 2 files\n"
+    assert err == (
+        "dedupe: 1 clusters, 1 near-duplicate paragraphs in 4 paragraphs of 2 files; "
+        f"{RESOLVE_HINT}\n"
+    )
 
 
 def test_no_findings_exit_0_and_say_nothing(
@@ -112,7 +117,7 @@ def test_interrupt_exits_130_with_one_line(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "scan_files", interrupted)
+    monkeypatch.setattr(check_command, "scan_files", interrupted)
     assert run(capsys, "check", "docs") == (EXIT_INTERRUPTED, "", "dedupe: interrupted\n")
 
 
@@ -201,12 +206,21 @@ def test_encoding_option_and_undecodable_file(
 ) -> None:
     text = "Caf\u00e9 cr\u00e8me, a short note that is written twice in Latin-1."
     (workdir / "latin.txt").write_bytes(f"{text}\n\n{text}\n".encode("latin-1"))
-    code, out, err = run(capsys, "check", "latin.txt")
+    code, out, err = run(capsys, "check", "latin.txt")  # skipped, named, the rest checked
+    assert (code, out) == (EXIT_CLEAN, "")
+    assert err == (
+        "dedupe: warning: skipped latin.txt: not valid utf-8 at byte 3; "
+        "use --encoding, or --encoding-errors replace\n"
+    )
+    code, out, err = run(capsys, "check", "--encoding-errors", "strict", "latin.txt")
     assert (code, out) == (EXIT_ERROR, "")
     assert err == (
         "dedupe: error: latin.txt: not valid utf-8 at byte 3; give the right encoding "
         "(encoding=..., or --encoding on the command line)\n"
     )
+    code, out, _ = run(capsys, "check", "--encoding-errors", "replace", "latin.txt")
+    assert code == EXIT_FINDINGS
+    assert out.startswith("latin.txt:3: near-duplicate of latin.txt:1 (similarity 1.00)")
     code, out, _ = run(capsys, "check", "--encoding", "latin-1", "latin.txt")
     assert code == EXIT_FINDINGS
     assert out.startswith("latin.txt:3: near-duplicate of latin.txt:1")
@@ -226,7 +240,7 @@ def test_encoding_option_and_undecodable_file(
         (["check", "--min-length", "-1", "a.txt"], "--min-length must be >= 0, got -1"),
         (["check", "--format", "xml"], "argument --format: invalid choice: 'xml'"),
         (["check", "--frobnicate"], "unrecognized arguments: --frobnicate"),
-        ([], "the following arguments are required: COMMAND"),
+        (["check", "--encoding-errors", "ignore"], "argument --encoding-errors: invalid choice"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(
@@ -360,8 +374,8 @@ def test_baseline_accepts_known_findings_and_reports_stale_ones(
     (corpus / "b.txt").write_text(paragraph(3) + "\n")
     code, out, err = run(capsys, "check", "docs")
     assert (code, out) == (EXIT_CLEAN, "")
-    assert err.startswith("dedupe: .dedupe-baseline.json: stale entry (no longer found): 'w")
-    assert err.endswith("dedupe: run `dedupe baseline` to drop stale entries\n")
+    assert err.startswith("dedupe: .dedupe-baseline.json: stale entry (matches nothing): 'w")
+    assert err.endswith("; `dedupe baseline` drops it\n")
     custom = workdir / "accepted.json"
     assert run(capsys, "baseline", "--baseline", str(custom), "docs")[0] == EXIT_CLEAN
     assert json.loads(custom.read_text())["entries"] == []
@@ -385,16 +399,16 @@ def test_hook_reports_only_findings_involving_the_given_files(
         EXIT_FINDINGS,
         "docs/c.txt:1: near-duplicate of docs/b.txt:1 (similarity 1.00)\n",
     )
-    code, out, _ = run(capsys, "hook", "./docs/a.txt")
+    code, out, _ = run(capsys, "hook", "./docs/a.txt")  # the changed file is the finding
     assert (code, out) == (
         EXIT_FINDINGS,
-        "docs/b.txt:4: near-duplicate of docs/a.txt:3 (similarity 0.87)\n",
+        "docs/a.txt:3: near-duplicate of docs/b.txt:4 (similarity 0.87)\n",
     )
     assert run(capsys, "hook", "README.md") == (EXIT_CLEAN, "", "")
     assert run(capsys, "hook") == (EXIT_CLEAN, "", "")
 
 
-def test_without_paths_the_corpus_is_every_file_git_tracks(
+def test_without_paths_the_corpus_is_what_git_tracks_and_does_not_ignore(
     capsys: pytest.CaptureFixture[str], corpus: Path, workdir: Path
 ) -> None:
     (workdir / "untracked.txt").write_text(paragraph(1) + "\n")
@@ -412,6 +426,10 @@ def test_without_paths_the_corpus_is_every_file_git_tracks(
     code, out, _ = run(capsys, "check", "--no-cache")
     assert code == EXIT_FINDINGS
     assert out == (
+        "untracked.txt:1: near-duplicate of docs/a.txt:1 (similarity 1.00)\n"
         "docs/b.txt:4: near-duplicate of docs/a.txt:3 (similarity 0.87)\n"
         "sub/tracked.txt:1: near-duplicate of docs/b.txt:1 (similarity 1.00)\n"
     )
+    Path(".gitignore").write_text("untracked.txt\n")
+    code, out, _ = run(capsys, "check", "--no-cache")
+    assert "untracked.txt" not in out

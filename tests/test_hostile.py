@@ -46,6 +46,7 @@ from dedupe import (
 )
 from dedupe.cache import CACHE_FILE_NAME
 from dedupe.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERNAL
+from dedupe.cli import check as check_command
 from dedupe.corpus import read_bytes
 from dedupe.errors import EngineError
 from dedupe.indexfile import header_checksum, write_index_file
@@ -199,7 +200,7 @@ def test_a_value_error_from_inside_is_a_bug_not_a_user_error(
     def broken(*arguments: object, **options: object) -> None:
         raise ValueError("operands could not be broadcast together")
 
-    monkeypatch.setattr(cli, "scan_files", broken)
+    monkeypatch.setattr(check_command, "scan_files", broken)
     assert cli.main(["check", "--no-cache"]) == EXIT_INTERNAL
     err = capsys.readouterr().err
     assert err == (

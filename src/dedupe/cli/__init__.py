@@ -24,6 +24,9 @@ from dedupe._version import __version__
 if TYPE_CHECKING:
     import argparse
 
+CACHE_FOLDER_NAME = ".dedupe-cache"
+"""The fingerprint cache's folder in the project root, unless ``--cache-dir`` says otherwise."""
+
 EXIT_CLEAN = 0
 """No findings (or none that are new)."""
 EXIT_FINDINGS = 1

@@ -18,7 +18,7 @@ from typing import Any
 from dedupe import __version__
 from dedupe.atomic import replacing
 from dedupe.cache import FingerprintCache
-from dedupe.cli import EXIT_CLEAN, EXIT_FINDINGS, report, say
+from dedupe.cli import CACHE_FOLDER_NAME, EXIT_CLEAN, EXIT_FINDINGS, report, say
 from dedupe.cli.baseline import (
     BASELINE_FILE_NAME,
     entries_for,
@@ -28,7 +28,7 @@ from dedupe.cli.baseline import (
 )
 from dedupe.cli.config import Config, load_config, parse_size
 from dedupe.cli.git import corpus_names, toplevel
-from dedupe.cli.parser import CACHE_FOLDER_NAME, build_parser, with_default_command
+from dedupe.cli.parser import build_parser, with_default_command
 from dedupe.cli.progress import Progress
 from dedupe.cluster import Cluster
 from dedupe.corpus import DEFAULT_MIN_WORDS, MAX_FILE_SIZE, Span, corpus_files, find_files, selected
@@ -144,8 +144,7 @@ def check(arguments: argparse.Namespace) -> int:
             return EXIT_CLEAN
         files = [f for f in files if f[1] not in changed] + [f for f in files if f[1] in changed]
     if not files:
-        warn(run, "no files to check; name files or folders, or see `dedupe check --help`")
-        return EXIT_CLEAN
+        warn(run, "warning: no files to check; name files or folders, or see `dedupe --help`")
     scan = scan_corpus(run, files)
     clusters = scan.clusters
     if not arguments.no_baseline:
@@ -172,8 +171,8 @@ def check(arguments: argparse.Namespace) -> int:
     write_report(text, arguments.output_file)
     findings = sum(len(cluster) - 1 for cluster in clusters)
     summary = (
-        f"{findings} near-duplicate paragraphs in {len(clusters)} clusters, "
-        f"{scan.paragraph_count} paragraphs of {len(scan.files)} files checked"
+        f"{len(clusters)} clusters, {findings} near-duplicate paragraphs "
+        f"in {scan.paragraph_count} paragraphs of {len(scan.files)} files"
     )
     if clusters:
         warn(run, f"{summary}; {RESOLVE_HINT}")
@@ -283,8 +282,8 @@ def scan_corpus(run: Run, files: list[tuple[Path, str]]) -> Scan:
     if cache is not None:
         note(
             run,
-            f"read {scan.read_files} and fingerprinted {scan.fingerprinted_files} of "
-            f"{len(scan.files)} files; the rest came from the cache {cache.path.as_posix()}",
+            f"fingerprinted {scan.fingerprinted_files} of {len(scan.files)} files, "
+            f"{cache.hits} from the cache {cache.path.as_posix()}; read {scan.read_files}",
         )
     return scan
 

@@ -11,19 +11,20 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 
 from dedupe._version import __version__
+from dedupe.cli import CACHE_FOLDER_NAME
 from dedupe.cli.baseline import BASELINE_FILE_NAME
 from dedupe.cli.report import FORMATS
 from dedupe.corpus import DEFAULT_MIN_WORDS, ENCODING_ERRORS, MAX_FILE_SIZE
 from dedupe.errors import UsageError
 from dedupe.settings import DEFAULT_NGRAM, DEFAULT_NUM_PERM, DEFAULT_SEED, DEFAULT_THRESHOLD
 
-CACHE_FOLDER_NAME = ".dedupe-cache"
 DEFAULT_COMMAND = "check"
 """What ``dedupe PATH...`` (no command named) runs."""
 
 _EXAMPLES = """\
 examples:
-  dedupe corpus/                        near-duplicate paragraphs under corpus/ (check)
+  dedupe check corpus/                  near-duplicate paragraphs under corpus/
+  dedupe corpus/                        the same: check is the default command
   dedupe check                          [tool.dedupe] paths, or the files git sees
   dedupe check --format json a.txt b/   the same as JSON
   dedupe check --diff --threshold 0.9   only very close copies, with what differs
