@@ -79,7 +79,10 @@ def test_every_key_is_used(project: Path, capsys: pytest.CaptureFixture[str]) ->
         ("num-perm = 0", "[tool.dedupe] num-perm must be in [1, 4096], got 0"),
         ("paths = 'docs'", "[tool.dedupe] paths must be a list of strings, got 'docs'"),
         ("min-length = -3", "[tool.dedupe] min-length must be an integer >= 0, got -3"),
-        ("format = 'xml'", "[tool.dedupe] format must be one of github, json, sarif, text, got 'xml'"),
+        (
+            "format = 'xml'",
+            "[tool.dedupe] format must be one of github, json, sarif, text, got 'xml'",
+        ),
         ("cache = 'no'", "[tool.dedupe] cache must be true or false, got 'no'"),
         ("threshold = ", "not valid TOML: "),
     ],
