@@ -75,7 +75,7 @@ def test_seeds_report_the_58_clusters_with_exact_lines(
     expected = {
         (TRIPLE_LINES[0], *lines) if TRIPLE_LINES[1] in lines else lines for lines in identical
     }
-    code, out, _ = run(capsys, "check", "seeds/", "--cache-dir", str(tmp_path))
+    code, out, _ = run(capsys, "check", "seeds/", "--cache-dir", str(tmp_path), "--min-words", "0")
     assert code == EXIT_FINDINGS
     found: dict[int, list[int]] = defaultdict(list)
     for line in out.splitlines():
@@ -196,8 +196,10 @@ def test_min_length_ignores_short_paragraphs(
     capsys: pytest.CaptureFixture[str], workdir: Path
 ) -> None:
     (workdir / "a.txt").write_text("Thank you.\n\nThank you.\n")
-    assert run(capsys, "check", "a.txt")[0] == EXIT_FINDINGS
-    assert run(capsys, "check", "--min-length", "11", "a.txt") == (EXIT_CLEAN, "", "")
+    assert run(capsys, "check", "a.txt") == (EXIT_CLEAN, "", "")  # under --min-words 6
+    assert run(capsys, "check", "--min-words", "0", "a.txt")[0] == EXIT_FINDINGS
+    code = run(capsys, "check", "--min-words", "0", "--min-length", "11", "a.txt")
+    assert code == (EXIT_CLEAN, "", "")
     assert run(capsys, "check", "--min-length", "10", "a.txt")[0] == EXIT_FINDINGS
 
 
@@ -433,3 +435,50 @@ def test_without_paths_the_corpus_is_what_git_tracks_and_does_not_ignore(
     Path(".gitignore").write_text("untracked.txt\n")
     code, out, _ = run(capsys, "check", "--no-cache")
     assert "untracked.txt" not in out
+
+
+def test_version_does_not_import_numpy() -> None:
+    probe = (
+        "import sys\n"
+        "from dedupe.cli import main\n"
+        "code = main(['--version'])\n"
+        "print(code, 'numpy' in sys.modules, 'dedupe.api' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == [f"dedupe {__version__}", "0 False False"]
+
+
+def test_sarif_has_the_object_model_of_sarif_2_1_0(
+    capsys: pytest.CaptureFixture[str], corpus: Path
+) -> None:
+    sarif_pydantic = pytest.importorskip("sarif_pydantic")
+    code, out, _ = run(capsys, "check", "--format", "sarif", "docs")
+    assert code == EXIT_FINDINGS
+    document = json.loads(out)
+    log = sarif_pydantic.Sarif.model_validate(document)
+    assert log.version == "2.1.0"
+    result = log.runs[0].results[0]
+    assert result.rule_id == "near-duplicate"
+    where = result.locations[0].physical_location
+    assert (where.artifact_location.uri, where.region.start_line) == ("docs/b.txt", 4)
+
+
+def test_output_file_exit_zero_quiet_statistics_and_dedupe_path(
+    capsys: pytest.CaptureFixture[str], corpus: Path, workdir: Path
+) -> None:
+    target = workdir / "report.txt"
+    assert run(capsys, "docs", "--output-file", str(target), "--exit-zero", "-q") == (
+        EXIT_CLEAN,
+        "",
+        "",
+    )
+    assert target.read_text() == "docs/b.txt:4: near-duplicate of docs/a.txt:3 (similarity 0.87)\n"
+    code, out, _ = run(capsys, "docs", "--statistics")
+    assert (code, out) == (
+        EXIT_FINDINGS,
+        "     1  docs/b.txt\n     1  near-duplicate paragraphs in 1 files\n",
+    )
+    code, out, _ = run(capsys, "docs", "--diff")
+    assert code == EXIT_FINDINGS
+    assert out.splitlines()[1].startswith("    ")
+    assert "{+" in out or "[-" in out

@@ -227,12 +227,13 @@ def corpus(run: Run) -> list[tuple[Path, str]]:
             note(run, f"skipped symlink loop: {name}")
     else:
         baseline_name = _normal(run.baseline.as_posix())
+        here = os.path.relpath(Path.cwd(), run.config.root)  # names are relative to cwd
         names = [
             name
             for name in corpus_names(Path.cwd())
             if name != baseline_name
             and selected(
-                (name, _normal(os.path.relpath(name, root))),
+                (name, _normal(os.path.join(here, name))),
                 include=run.include,
                 exclude=run.exclude,
             )
