@@ -73,7 +73,10 @@ def test_every_key_is_used(project: Path, capsys: pytest.CaptureFixture[str]) ->
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ("thresold = 0.9", "[tool.dedupe] unknown key 'thresold'; known keys: all-blocks, baseline,"),
+        (
+            "thresold = 0.9",
+            "[tool.dedupe] unknown key 'thresold'; known keys: all-blocks, baseline,",
+        ),
         ("threshold = 'high'", "[tool.dedupe] threshold must be a number, got 'high'"),
         ("threshold = 1.5", "[tool.dedupe] threshold must be in (0.0, 1.0], got 1.5"),
         ("num-perm = 0", "[tool.dedupe] num-perm must be in [1, 4096], got 0"),

@@ -159,9 +159,10 @@ class FingerprintCache:
         if self._connection is None or not wanted:
             return {}
         try:
-            found, bad = self._select(self._connection, wanted)
-            with _transaction(self._connection):
-                self._stamp(self._connection, list(found))
+            found, bad, old = self._select(self._connection, wanted)
+            if old:
+                with _transaction(self._connection):
+                    self._stamp(self._connection, old)
         except sqlite3.Error as error:
             self._handle(error)
             return {}
@@ -229,7 +230,7 @@ class FingerprintCache:
             connection.execute(
                 "CREATE TABLE fingerprints (file_hash BLOB, settings TEXT, paragraphs INTEGER,"
                 " content BLOB, token_counts BLOB, band_keys BLOB, places BLOB, checksum BLOB,"
-                " last_run INTEGER, PRIMARY KEY (file_hash, settings)) WITHOUT ROWID"
+                " last_run INTEGER, PRIMARY KEY (file_hash, settings))"
             )
             connection.execute(
                 "CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
@@ -277,7 +278,11 @@ class FingerprintCache:
         return (key, self._settings_key, paragraphs, *blobs, checksum, self._run)
 
     def _stamp(self, connection: sqlite3.Connection, keys: list[bytes]) -> None:
-        """Mark the rows of ``keys`` as used by this run, so pruning keeps them."""
+        """Mark the rows of ``keys`` as used by this run, so pruning keeps them.
+
+        Only rows not stamped in the last ``KEEP_RUNS // 2`` runs are passed here, so a
+        warm run rewrites few rows, and a row in use is never pruned.
+        """
         connection.executemany(
             "UPDATE fingerprints SET last_run = ? WHERE settings = ? AND file_hash = ?",
             [(self._run, self._settings_key, key) for key in keys],
@@ -285,28 +290,32 @@ class FingerprintCache:
 
     def _select(
         self, connection: sqlite3.Connection, keys: list[bytes]
-    ) -> tuple[dict[bytes, FileRecord], int]:
-        """The rows of ``keys`` that pass their checksum, and how many did not."""
+    ) -> tuple[dict[bytes, FileRecord], int, list[bytes]]:
+        """The rows of ``keys`` that pass their checksum, how many did not, which to stamp."""
         found: dict[bytes, FileRecord] = {}
         bad = 0
+        old: list[bytes] = []
         chunk = 500  # stays under SQLite's limit on bound parameters
         for low in range(0, len(keys), chunk):
             part = keys[low : low + chunk]
             marks = ", ".join("?" * len(part))
             rows = connection.execute(
                 "SELECT file_hash, paragraphs, content, token_counts, band_keys, places,"
-                f" checksum FROM fingerprints WHERE settings = ? AND file_hash IN ({marks})",
+                " checksum, last_run FROM fingerprints"
+                f" WHERE settings = ? AND file_hash IN ({marks})",
                 [self._settings_key, *part],
             )
-            for file_hash, paragraphs, content, counts, band_keys, places, checksum in rows:
+            for file_hash, paragraphs, content, counts, keys_blob, places, checksum, run in rows:
                 key = bytes(file_hash)
-                values = (paragraphs, content, counts, band_keys, places)
+                values = (paragraphs, content, counts, keys_blob, places)
                 decoded = _decode(*values, bands=self._bands)
                 if decoded is None or checksum != _checksum(key, self._settings_key, *values):
                     bad += 1
-                else:
-                    found[key] = decoded
-        return found, bad
+                    continue
+                found[key] = decoded
+                if not isinstance(run, int) or run <= self._run - KEEP_RUNS // 2:
+                    old.append(key)
+        return found, bad, old
 
     def _handle(self, error: sqlite3.Error) -> None:
         """Rebuild a cache SQLite finds damaged; run without one that is otherwise unusable."""

@@ -29,6 +29,7 @@ from dedupe.cluster import Cluster, attach_keys
 from dedupe.corpus import MAX_FILE_SIZE, Paragraph, Span, decode_text, read_bytes, split_paragraphs
 from dedupe.errors import CorpusError
 from dedupe.fingerprint import BATCH_SIZE, Fingerprints, concatenate, fingerprint
+from dedupe.focus import focus_clusters
 from dedupe.hashing import I64
 from dedupe.settings import Settings
 
@@ -128,6 +129,7 @@ def scan_files(
     on_progress: Callable[[str, int, int], None] = lambda stage, done, total: None,
     max_file_size: int = MAX_FILE_SIZE,
     reading: Reading | None = None,
+    focus: frozenset[str] | None = None,
 ) -> Scan:
     """Cluster the paragraphs of ``files`` (``(path, display name)``, in priority order).
 
@@ -135,6 +137,10 @@ def scan_files(
     fewer than ``min_words`` words take no part. Fingerprinting and verification run on
     ``workers`` threads. ``on_progress(stage, done, total)`` is called as files are read
     and fingerprinted and when clustering starts.
+
+    With ``focus`` (display names of files), only the clusters of their paragraphs are
+    made (``dedupe.focus``), cut to those paragraphs
+    and their representatives: what the hook reports, without clustering the rest.
     """
     reading = reading or Reading(encoding=encoding, max_file_size=max_file_size)
     chosen = [_File(path, display) for path, display in files]
@@ -185,7 +191,12 @@ def scan_files(
         places, owner, local = places[kept], owner[kept], local[kept]
     on_progress("clustering", 0, len(owner))
     texts = ParagraphTexts(kept_files, owner, local, reading)
-    found = cluster_fingerprints(texts, fingerprints, settings, workers=workers)
+    if focus is None:
+        found = cluster_fingerprints(texts, fingerprints, settings, workers=workers)
+    else:
+        focused = [index for index, file in enumerate(kept_files) if file.display in focus]
+        at = np.flatnonzero(np.isin(owner, np.array(focused, dtype=np.int64)))
+        found = focus_clusters(texts, fingerprints, settings, focus=at, workers=workers)
     spans = _Spans(kept_files, owner, places)
     clusters = attach_keys(spans, found)
     positions = {spans[int(position)]: int(position) for position in found.members.tolist()}

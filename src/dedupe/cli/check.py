@@ -145,18 +145,19 @@ def check(arguments: argparse.Namespace) -> int:
         files = [f for f in files if f[1] not in changed] + [f for f in files if f[1] in changed]
     if not files:
         warn(run, "warning: no files to check; name files or folders, or see `dedupe --help`")
-    scan = scan_corpus(run, files)
+    where = run.baseline.as_posix()
+    entries = [] if arguments.no_baseline else read_baseline(run.baseline, display=where)
+    # The baseline counts accepted copies over whole clusters, so it needs them all.
+    scan = scan_corpus(run, files, focus=frozenset(changed) if changed and not entries else None)
     clusters = scan.clusters
-    if not arguments.no_baseline:
-        entries = read_baseline(run.baseline, display=run.baseline.as_posix())
-        if entries:
-            clusters, stale = split_known(clusters, entries, scan.text_of)
-            for entry in stale:
-                warn(
-                    run,
-                    f"{run.baseline.as_posix()}: stale entry (matches nothing): "
-                    f"{entry.preview!r}; `dedupe baseline` drops it",
-                )
+    if entries:
+        clusters, stale = split_known(clusters, entries, scan.text_of)
+        for entry in stale:
+            warn(
+                run,
+                f"{where}: stale entry (matches nothing): {entry.preview!r}; "
+                "`dedupe baseline` drops it",
+            )
     if changed is not None:
         clusters = involving(clusters, changed)
     name = arguments.format or run.config.get("format") or "text"
@@ -247,8 +248,13 @@ def corpus(run: Run) -> list[tuple[Path, str]]:
     return files
 
 
-def scan_corpus(run: Run, files: list[tuple[Path, str]]) -> Scan:
-    """Scan ``files`` (in priority order) with the run's cache and progress display."""
+def scan_corpus(
+    run: Run, files: list[tuple[Path, str]], *, focus: frozenset[str] | None = None
+) -> Scan:
+    """Scan ``files`` (in priority order) with the run's cache and progress display.
+
+    With ``focus``, only the clusters of those files' paragraphs are made.
+    """
     cache = (
         FingerprintCache(
             run.cache_dir,
@@ -271,6 +277,7 @@ def scan_corpus(run: Run, files: list[tuple[Path, str]]) -> Scan:
             workers=available_cores(),
             on_progress=progress.update,
             reading=run.reading,
+            focus=focus,
         )
     finally:
         progress.close()
