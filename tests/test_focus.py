@@ -19,7 +19,10 @@ def cut(found: PositionClusters, focus: set[int]) -> list[tuple[tuple[int, float
     """The clusters as the hook reports them: the representative and the focus members."""
     result = []
     for low, high in zip(found.offsets[:-1].tolist(), found.offsets[1:].tolist(), strict=True):
-        members = list(zip(found.members[low:high].tolist(), found.similarities[low:high].tolist()))
+        pairs = zip(
+            found.members[low:high].tolist(), found.similarities[low:high].tolist(), strict=True
+        )
+        members = list(pairs)
         kept = [member for member in members[1:] if member[0] in focus]
         if kept:
             result.append((members[0], *kept))

@@ -55,6 +55,7 @@ KEEP_RUNS = 10
 """Rows that none of the last this many runs read or wrote are deleted."""
 _APPLICATION = "paragraph-dedupe fingerprint cache"
 _BUSY_TIMEOUT_MS = 30_000
+_PAGE_SIZE = 16_384
 
 Warn = Callable[[str], None]
 
@@ -63,7 +64,7 @@ Warn = Callable[[str], None]
 class FileRecord:
     """What the cache keeps per file content: fingerprints and, per paragraph, its place.
 
-    ``places`` is ``(paragraphs, 3)`` int64: first line, last line, characters.
+    ``places`` is ``(paragraphs, 3)``: first line, last line, characters.
     """
 
     fingerprints: Fingerprints
@@ -102,6 +103,7 @@ class FingerprintCache:
         self._warn = warn
         self._connection: sqlite3.Connection | None = None
         self._run = 0
+        self._recorded: dict[str, bytes] = {}
         self.hits = 0
         """Files whose fingerprints this cache gave, all ``get`` calls together."""
         try:
@@ -116,6 +118,7 @@ class FingerprintCache:
         if self._connection is None or not stats:
             return {}
         found: dict[str, bytes] = {}
+        self._recorded = {}
         try:
             rows = self._connection.execute(
                 "SELECT path, size, mtime_ns, ctime_ns, inode, file_hash, recorded_ns FROM files"
@@ -128,6 +131,7 @@ class FingerprintCache:
                     and recorded_ns - max(mtime_ns, ctime_ns) > RACY_SECONDS * 1e9
                 ):
                     found[path] = bytes(file_hash)
+                    self._recorded[path] = found[path]
         except sqlite3.Error as error:
             self._handle(error)
             return {}
@@ -141,11 +145,14 @@ class FingerprintCache:
         rows = [
             (path, stat.size, stat.mtime_ns, stat.ctime_ns, stat.inode, key, now)
             for path, (stat, key) in files.items()
+            if self._recorded.get(path) != key  # trusted rows stay as they are
         ]
         try:
+            known = [row[0] for row in self._connection.execute("SELECT path FROM files")]
+            gone = [(path,) for path in known if path not in files and not os.path.exists(path)]
+            if not rows and not gone:
+                return
             with _transaction(self._connection):
-                known = [row[0] for row in self._connection.execute("SELECT path FROM files")]
-                gone = [(path,) for path in known if path not in files and not os.path.exists(path)]
                 self._connection.executemany("DELETE FROM files WHERE path = ?", gone)
                 self._connection.executemany(
                     "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)", rows
@@ -210,7 +217,12 @@ class FingerprintCache:
         )
         try:
             connection.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            # Rows are a few KiB: large pages hold several, small ones waste half of each.
+            connection.execute(f"PRAGMA page_size = {_PAGE_SIZE}")
             _use_write_ahead_log(connection)
+            # In WAL mode this keeps the database whole on a crash; a power cut can lose
+            # the last run's rows, which the next run computes again.
+            connection.execute("PRAGMA synchronous = NORMAL")
             with _transaction(connection):
                 self._prepare(connection)
         except sqlite3.DatabaseError as error:
@@ -395,13 +407,10 @@ _BAND_KEY_MASK = 2**32 - 1
 
 def _checksum(key: bytes, settings: str, paragraphs: object, *blobs: object) -> bytes:
     """A 128-bit hash of a row's key and values; each part is length-prefixed."""
-    digest = xxhash.xxh3_128()
     parts = [key, settings.encode(), str(paragraphs).encode()]
     parts += [blob if isinstance(blob, bytes) else repr(blob).encode() for blob in blobs]
-    for part in parts:
-        digest.update(len(part).to_bytes(8, "little"))
-        digest.update(part)
-    return digest.digest()
+    lengths = b"".join(len(part).to_bytes(8, "little") for part in parts)
+    return xxhash.xxh3_128_digest(lengths + b"".join(parts))
 
 
 def _decode(
@@ -421,9 +430,11 @@ def _decode(
         and len(places) == 12 * paragraphs
     ):
         return None
+    # Read-only views in the stored types (32-bit counts, keys and places): the scan
+    # concatenates the records of all files into arrays of its own types at once.
     fingerprints = Fingerprints(
-        np.frombuffer(content, "<u8").astype(np.uint64).reshape(paragraphs, 2),
-        np.frombuffer(counts, "<i4").astype(np.int64),
-        np.frombuffer(keys, "<u4").astype(np.uint64).reshape(paragraphs, bands),
+        np.frombuffer(content, "<u8").reshape(paragraphs, 2),
+        np.frombuffer(counts, "<i4"),
+        np.frombuffer(keys, "<u4").reshape(paragraphs, bands),
     )
-    return FileRecord(fingerprints, np.frombuffer(places, "<i4").astype(np.int64).reshape(-1, 3))
+    return FileRecord(fingerprints, np.frombuffer(places, "<i4").reshape(-1, 3))

@@ -157,18 +157,6 @@ def read_bytes(path: Path, *, display: str, max_file_size: int = MAX_FILE_SIZE) 
     return data
 
 
-def corpus_file_problem(path: Path, *, max_file_size: int = MAX_FILE_SIZE) -> str | None:
-    """Why ``path`` is not read as a corpus file (not regular, too large), else ``None``.
-
-    A path that cannot be looked at passes: reading it then names the error.
-    """
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return _not_corpus_file(info, max_file_size=max_file_size)
-
-
 def _not_corpus_file(info: os.stat_result, *, max_file_size: int) -> str | None:
     if not stat.S_ISREG(info.st_mode):
         kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
@@ -234,7 +222,7 @@ def find_files(
     ``include`` given, only matching files are kept. Named files are always kept unless
     excluded. Symlink loops met while walking are skipped and appended to
     ``symlink_loops`` when it is given; a symlink loop named directly is an error.
-    Files that are not corpus files (see ``corpus_file_problem``) are left out and
+    Files that are not corpus files (not regular, too large) are left out and
     appended to ``skipped`` as ``(display name, reason)``; a file found twice is kept once.
     """
     found: dict[str, Path] = {}
@@ -263,30 +251,46 @@ def corpus_files(
     *,
     max_file_size: int = MAX_FILE_SIZE,
     skipped: list[tuple[str, str]] | None = None,
+    listed: bool = False,
 ) -> list[tuple[Path, str]]:
     """The corpus files of ``(display name, path)`` candidates, sorted by display name.
 
     Non-corpus files go to ``skipped`` with their reason. Names of one file (same device
     and inode) become one: the name that is not a symlink and is spelt plainly
-    (``a/f.txt``, not ``a/../a/f.txt``) wins, then the first in sorted order.
+    (``a/f.txt``, not ``a/../a/f.txt``) wins, then the first in sorted order. With
+    ``listed`` (names from git's index), a name that no longer exists (or is a
+    dangling link) and a folder (a submodule) are left out without a word. Each
+    candidate costs one ``stat``; names of one file also an ``lstat`` each.
     """
     by_file: dict[object, tuple[tuple[bool, bool, str], Path]] = {}
     for display, path in candidates:
-        problem = corpus_file_problem(path, max_file_size=max_file_size)
+        try:
+            info: os.stat_result | None = os.stat(path)
+        except OSError:  # unreadable: kept, so that reading it names the error
+            if listed:  # deleted since, or a dangling link: not the corpus
+                continue
+            info = None
+        if listed and info is not None and stat.S_ISDIR(info.st_mode):
+            continue
+        problem = None if info is None else _not_corpus_file(info, max_file_size=max_file_size)
         if problem:
             if skipped is not None:
                 skipped.append((display, problem))
             continue
-        try:
-            info = path.stat()
-            identity: object = (info.st_dev, info.st_ino)
-        except OSError:  # unreadable: kept, so that reading it names the error
-            identity = display
-        rank = (path.is_symlink(), os.path.normpath(display) != display, display)
-        if identity not in by_file or rank < by_file[identity][0]:
+        identity: object = display if info is None else (info.st_dev, info.st_ino)
+        if identity not in by_file:
+            by_file[identity] = ((False, False, display), path)
+            continue
+        rank = _rank(display, path)
+        if rank < _rank(by_file[identity][0][2], by_file[identity][1]):
             by_file[identity] = (rank, path)
     kept = sorted((rank[2], path) for rank, path in by_file.values())
     return [(path, display) for display, path in kept]
+
+
+def _rank(display: str, path: Path) -> tuple[bool, bool, str]:
+    """Which of two names of one file is kept: not a symlink, spelt plainly, then first."""
+    return (path.is_symlink(), os.path.normpath(display) != display, display)
 
 
 def _under(path: Path, project: Path | None) -> tuple[str, ...]:

@@ -58,6 +58,7 @@ class Reading:
 class _File:
     path: Path
     display: str
+    absolute: str = ""
     key: bytes = b""
     paragraphs: list[Paragraph] | None = None
     record: FileRecord | None = None
@@ -234,17 +235,22 @@ class _Spans(Sequence[Span]):
 
 
 def _stat_name(file: _File) -> str:
-    return os.path.abspath(file.path)
+    return file.absolute
 
 
 def _stats(files: list[_File]) -> dict[str, FileStat]:
-    """The stat of each regular file (stdin and files that cannot be looked at have none)."""
+    """The stat of each regular file (stdin and files that cannot be looked at have none).
+
+    Also sets each file's absolute name, the key of its stat row in the cache.
+    """
     found: dict[str, FileStat] = {}
+    here = os.getcwd()
     for file in files:
         if file.display == STDIN and str(file.path) == STDIN:
             continue
+        file.absolute = os.path.normpath(os.path.join(here, file.path))
         try:
-            found[_stat_name(file)] = FileStat.of(os.stat(file.path))
+            found[file.absolute] = FileStat.of(os.stat(file.path))
         except OSError:
             continue
     return found

@@ -238,11 +238,11 @@ def corpus(run: Run) -> list[tuple[Path, str]]:
                 include=run.include,
                 exclude=run.exclude,
             )
-            and Path(name).exists()  # deleted files and dangling links are not the corpus
-            and not Path(name).is_dir()  # submodules
         ]
         candidates = [(name, Path(name)) for name in names]
-        files = corpus_files(candidates, max_file_size=run.reading.max_file_size, skipped=skipped)
+        files = corpus_files(
+            candidates, max_file_size=run.reading.max_file_size, skipped=skipped, listed=True
+        )
     for name, reason in skipped:
         warn(run, f"warning: skipped {name}: {reason}")
     return files
