@@ -15,7 +15,9 @@ It also prints the cache's size against the corpus's. Run:
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -44,7 +46,9 @@ def generate(root: Path, *, files: int, seed: int = 7) -> int:
     return size
 
 
-def _dedupe(root: Path, *arguments: str) -> float:
+def _dedupe(root: Path, *arguments: str) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds of one run of the command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "dedupe", *arguments, "--no-progress"],
@@ -53,9 +57,18 @@ def _dedupe(root: Path, *arguments: str) -> float:
         check=False,
     )
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
         raise SystemExit(done.stderr.decode())
-    return elapsed
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return elapsed, cpu
+
+
+def _line(name: str, runs: list[tuple[float, float]]) -> str:
+    wall = statistics.median(run[0] for run in runs)
+    cpu = statistics.median(run[1] for run in runs)
+    rounded = [round(run[0], 2) for run in runs]
+    return f"{name:12} median wall {wall:.3f} s, CPU {cpu:.3f} s; walls {rounded}"
 
 
 def main() -> None:
@@ -84,10 +97,15 @@ def main() -> None:
             hook.append(_dedupe(root, "hook", changed.relative_to(root).as_posix()))
         cache_size = sum(path.stat().st_size for path in cache.iterdir() if path.is_file())
     print(f"files {options.files}, corpus {corpus_size / 2**20:.1f} MiB")
-    print(f"check cold   median {statistics.median(cold):.3f} s  {sorted(cold)}")
-    print(f"check warm   median {statistics.median(warm):.3f} s  {sorted(warm)}")
-    print(f"hook 1 file  median {statistics.median(hook):.3f} s  {sorted(hook)}")
-    print(f"warm / cold  {statistics.median(warm) / statistics.median(cold):.0%}")
+    print(_line("check cold", cold))
+    print(_line("check warm", warm))
+    print(_line("hook 1 file", hook))
+    for what, index in (("wall", 0), ("CPU", 1)):
+        ratio = statistics.median(r[index] for r in warm) / statistics.median(
+            r[index] for r in cold
+        )
+        print(f"warm / cold  {ratio:.0%} ({what})")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"cache {cache_size / 2**20:.1f} MiB = {cache_size / corpus_size:.0%} of the corpus")
 
 

@@ -451,7 +451,8 @@ def test_version_does_not_import_numpy() -> None:
 def test_sarif_has_the_object_model_of_sarif_2_1_0(
     capsys: pytest.CaptureFixture[str], corpus: Path
 ) -> None:
-    sarif_pydantic = pytest.importorskip("sarif_pydantic")
+    import sarif_pydantic
+
     code, out, _ = run(capsys, "check", "--format", "sarif", "docs")
     assert code == EXIT_FINDINGS
     document = json.loads(out)

@@ -8,7 +8,10 @@ when the file's modification time is older than the row by more than
 ``RACY_SECONDS`` (a file changed within the clock's granularity of being recorded is
 read again, as git does for its index). Band keys are stored in 32 bits (the scan
 uses 32-bit band keys whether or not a cache is used), which keeps the cache below the
-size of the text it describes.
+size of the text it describes. A third table, ``results``, keeps the clusters found
+for the last few corpora, keyed by a hash of everything they depend on (each file's
+name and content hash in order, the settings, the filters), so a run over a corpus
+exactly as before does not cluster it again.
 
 A row is keyed by the hash of the file's bytes and by everything else the fingerprints
 depend on (library version, encoding, n-gram size, permutations, seed, bands, rows), so a
@@ -41,6 +44,7 @@ from pathlib import Path
 import numpy as np
 import xxhash
 
+from dedupe.cluster import PositionClusters
 from dedupe.fingerprint import Fingerprints
 from dedupe.hashing import I64
 from dedupe.settings import Settings
@@ -48,9 +52,11 @@ from dedupe.settings import Settings
 CACHE_FILE_NAME = "fingerprints.sqlite3"
 """The database's name inside the cache folder."""
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 RACY_SECONDS = 2.0
 """A stat row is not trusted for a file modified this close to when it was recorded."""
+KEEP_RESULTS = 4
+"""Clusters of this many recent corpora are kept (a check and a hook, on two branches)."""
 KEEP_RUNS = 10
 """Rows that none of the last this many runs read or wrote are deleted."""
 _APPLICATION = "paragraph-dedupe fingerprint cache"
@@ -160,6 +166,59 @@ class FingerprintCache:
         except sqlite3.Error as error:
             self._handle(error)
 
+    def result(self, corpus: bytes) -> PositionClusters | None:
+        """The clusters last found for this exact corpus (``corpus_key``), if any."""
+        if self._connection is None:
+            return None
+        try:
+            row = self._connection.execute(
+                "SELECT members, similarities, offsets, checksum FROM results WHERE corpus = ?",
+                (corpus,),
+            ).fetchone()
+        except sqlite3.Error as error:
+            self._handle(error)
+            return None
+        if row is None:
+            return None
+        members, similarities, offsets, checksum = row
+        blobs = (members, similarities, offsets)
+        if not all(isinstance(blob, bytes) for blob in blobs) or checksum != _checksum(
+            corpus, self._settings_key, 0, *blobs
+        ):
+            return None
+        found = PositionClusters(
+            np.frombuffer(members, "<i8").astype(np.int64),
+            np.frombuffer(similarities, "<f8").astype(np.float64),
+            np.frombuffer(offsets, "<i8").astype(np.int64),
+        )
+        if len(found.members) != len(found.similarities) or not len(found.offsets):
+            return None
+        return found
+
+    def put_result(self, corpus: bytes, found: PositionClusters) -> None:
+        """Remember the clusters of this corpus; only the last ``KEEP_RESULTS`` are kept."""
+        if self._connection is None:
+            return
+        blobs = (
+            found.members.astype("<i8").tobytes(),
+            found.similarities.astype("<f8").tobytes(),
+            found.offsets.astype("<i8").tobytes(),
+        )
+        checksum = _checksum(corpus, self._settings_key, 0, *blobs)
+        try:
+            with _transaction(self._connection):
+                self._connection.execute(
+                    "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)",
+                    (corpus, *blobs, checksum, self._run),
+                )
+                self._connection.execute(
+                    "DELETE FROM results WHERE corpus NOT IN"
+                    " (SELECT corpus FROM results ORDER BY last_run DESC LIMIT ?)",
+                    (KEEP_RESULTS,),
+                )
+        except sqlite3.Error as error:
+            self._handle(error)
+
     def get(self, keys: Iterable[bytes]) -> dict[bytes, FileRecord]:
         """The cached fingerprints of the files whose content hashes are ``keys``."""
         wanted = list(dict.fromkeys(keys))
@@ -248,6 +307,10 @@ class FingerprintCache:
                 "CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
                 " ctime_ns INTEGER, inode INTEGER, file_hash BLOB, recorded_ns INTEGER)"
             )
+            connection.execute(
+                "CREATE TABLE results (corpus BLOB PRIMARY KEY, members BLOB,"
+                " similarities BLOB, offsets BLOB, checksum BLOB, last_run INTEGER)"
+            )
             connection.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
                 [
@@ -259,7 +322,7 @@ class FingerprintCache:
             )
             self._run = self._next_run(connection)
             return
-        if not {"meta", "fingerprints", "files"} <= tables:
+        if not {"meta", "fingerprints", "files", "results"} <= tables:
             raise CacheDamagedError("not a dedupe cache")
         meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
         if meta.get("application") != _APPLICATION:
@@ -273,6 +336,7 @@ class FingerprintCache:
             )
             connection.execute("DELETE FROM fingerprints")
             connection.execute("DELETE FROM files")
+            connection.execute("DELETE FROM results")
             connection.execute("UPDATE meta SET value = ? WHERE key = 'library'", (self._version,))
         self._run = self._next_run(connection)
 

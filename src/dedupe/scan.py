@@ -192,12 +192,19 @@ def scan_files(
         places, owner, local = places[kept], owner[kept], local[kept]
     on_progress("clustering", 0, len(owner))
     texts = ParagraphTexts(kept_files, owner, local, reading)
-    if focus is None:
-        found = cluster_fingerprints(texts, fingerprints, settings, workers=workers)
-    else:
-        focused = [index for index, file in enumerate(kept_files) if file.display in focus]
-        at = np.flatnonzero(np.isin(owner, np.array(focused, dtype=np.int64)))
-        found = focus_clusters(texts, fingerprints, settings, focus=at, workers=workers)
+    corpus = _corpus_key(kept_files, min_length=min_length, min_words=min_words, focus=focus)
+    found = cache.result(corpus) if cache else None
+    if found is not None and len(found.members) and int(found.members.max()) >= len(owner):
+        found = None  # not this corpus after all (a damaged row that kept its checksum)
+    if found is None:
+        if focus is None:
+            found = cluster_fingerprints(texts, fingerprints, settings, workers=workers)
+        else:
+            picked = [index for index, file in enumerate(kept_files) if file.display in focus]
+            at = np.flatnonzero(np.isin(owner, np.array(picked, dtype=np.int64)))
+            found = focus_clusters(texts, fingerprints, settings, focus=at, workers=workers)
+        if cache:
+            cache.put_result(corpus, found)
     spans = _Spans(kept_files, owner, places)
     clusters = attach_keys(spans, found)
     positions = {spans[int(position)]: int(position) for position in found.members.tolist()}
@@ -212,6 +219,19 @@ def scan_files(
         fingerprinted_files=len(missing),
         positions=positions,
     )
+
+
+def _corpus_key(
+    files: list[_File], *, min_length: int, min_words: int, focus: frozenset[str] | None
+) -> bytes:
+    """A hash of all the clusters depend on besides the settings (the cache adds those)."""
+    digest = xxhash.xxh3_128()
+    head = f"{min_length} {min_words} {sorted(focus) if focus is not None else None}"
+    digest.update(head.encode("utf-8", "surrogateescape"))
+    for file in files:
+        name = file.display.encode("utf-8", "surrogateescape")
+        digest.update(len(name).to_bytes(8, "little") + name + file.key)
+    return digest.digest()
 
 
 class _Spans(Sequence[Span]):
