@@ -6,7 +6,8 @@ wall time of ``--rounds`` runs of the installed ``dedupe`` command:
 
 - ``check cold``: an empty cache each round;
 - ``check warm``: the cache filled, nothing changed;
-- ``hook one file changed``: the cache filled, one file edited, ``dedupe hook FILE``.
+- ``hook one file changed``: the cache filled, one file edited, ``dedupe hook FILE``;
+- ``check one file changed``: the same edit, then ``dedupe check`` of everything.
 
 It also prints the cache's size against the corpus's. Run:
 ``python -m benchmarks.hook --files 5000 --rounds 5``.
@@ -95,11 +96,16 @@ def main() -> None:
         for round_number in range(options.rounds):
             changed.write_text(changed.read_text() + f"\nA new paragraph {round_number}.\n")
             hook.append(_dedupe(root, "hook", changed.relative_to(root).as_posix()))
+        edited = []
+        for round_number in range(options.rounds):
+            changed.write_text(changed.read_text() + f"\nAnother paragraph {round_number}.\n")
+            edited.append(_dedupe(root, "check"))
         cache_size = sum(path.stat().st_size for path in cache.iterdir() if path.is_file())
     print(f"files {options.files}, corpus {corpus_size / 2**20:.1f} MiB")
     print(_line("check cold", cold))
     print(_line("check warm", warm))
     print(_line("hook 1 file", hook))
+    print(_line("check 1 file", edited))
     for what, index in (("wall", 0), ("CPU", 1)):
         ratio = statistics.median(r[index] for r in warm) / statistics.median(
             r[index] for r in cold

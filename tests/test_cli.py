@@ -483,3 +483,24 @@ def test_output_file_exit_zero_quiet_statistics_and_dedupe_path(
     assert code == EXIT_FINDINGS
     assert out.splitlines()[1].startswith("    ")
     assert "{+" in out or "[-" in out
+
+
+def test_a_run_that_selects_no_file_says_so(
+    capsys: pytest.CaptureFixture[str], workdir: Path
+) -> None:
+    (workdir / "docs").mkdir()
+    code, out, err = run(capsys, "check", "docs")
+    assert (code, out) == (EXIT_CLEAN, "")
+    assert err.startswith("dedupe: warning: no files to check;")
+
+
+def test_every_undecodable_file_is_named_and_the_rest_checked(
+    capsys: pytest.CaptureFixture[str], corpus: Path
+) -> None:
+    for name in ("x.txt", "y.txt"):
+        (corpus / name).write_bytes(b"caf\xe9 " * 20)
+    code, out, err = run(capsys, "check", "docs")
+    assert code == EXIT_FINDINGS
+    assert out == "docs/b.txt:4: near-duplicate of docs/a.txt:3 (similarity 0.87)\n"
+    assert "skipped docs/x.txt: not valid utf-8 at byte 3" in err
+    assert "skipped docs/y.txt: not valid utf-8 at byte 3" in err

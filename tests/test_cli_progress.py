@@ -55,7 +55,9 @@ def test_the_command_draws_nothing_when_stderr_is_not_a_terminal(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    Path("a.txt").write_text("the same words in this long line\n\nthe same words in this long line\n")
+    Path("a.txt").write_text(
+        "the same words in this long line\n\nthe same words in this long line\n"
+    )
     monkeypatch.setattr("dedupe.cli.progress.DELAY_SECONDS", 0.0)
     assert main(["check", "a.txt"]) == 1
     assert "\r" not in capsys.readouterr().err

@@ -111,3 +111,15 @@ def test_search_stops_at_the_git_root(project: Path) -> None:
     assert find_config(project / "sub") == project / "pyproject.toml"
     assert find_config(project / "sub", stop=project / "sub") is None
     assert load_config(project / "sub", stop=project / "sub").root == project / "sub"
+
+
+def test_configured_globs_are_relative_to_the_project_root_from_any_folder(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configure(project, 'paths = ["docs"]\nexclude = ["docs/b.md"]')
+    assert main(["check", "--no-cache"]) == EXIT_CLEAN  # from sub/: docs/b.md is ../docs/b.md
+    monkeypatch.chdir(project)
+    assert main(["check", "--no-cache"]) == EXIT_CLEAN
+    configure(project, 'paths = ["docs"]')
+    assert main(["check", "--no-cache"]) == EXIT_FINDINGS
+    capsys.readouterr()

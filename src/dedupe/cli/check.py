@@ -229,16 +229,17 @@ def corpus(run: Run) -> list[tuple[Path, str]]:
     else:
         baseline_name = _normal(run.baseline.as_posix())
         here = os.path.relpath(Path.cwd(), run.config.root)  # names are relative to cwd
-        names = [
-            name
-            for name in corpus_names(Path.cwd())
-            if name != baseline_name
-            and selected(
-                (name, _normal(os.path.join(here, name))),
-                include=run.include,
-                exclude=run.exclude,
-            )
-        ]
+        names = [name for name in corpus_names(Path.cwd()) if name != baseline_name]
+        if run.include or run.exclude:
+            names = [
+                name
+                for name in names
+                if selected(
+                    (name, os.path.normpath(os.path.join(here, name))),
+                    include=run.include,
+                    exclude=run.exclude,
+                )
+            ]
         candidates = [(name, Path(name)) for name in names]
         files = corpus_files(
             candidates, max_file_size=run.reading.max_file_size, skipped=skipped, listed=True
