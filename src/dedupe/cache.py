@@ -36,6 +36,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import struct
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -473,8 +474,8 @@ def _checksum(key: bytes, settings: str, paragraphs: object, *blobs: object) -> 
     """A 128-bit hash of a row's key and values; each part is length-prefixed."""
     parts = [key, settings.encode(), str(paragraphs).encode()]
     parts += [blob if isinstance(blob, bytes) else repr(blob).encode() for blob in blobs]
-    lengths = b"".join(len(part).to_bytes(8, "little") for part in parts)
-    return xxhash.xxh3_128_digest(lengths + b"".join(parts))
+    lengths = struct.pack(f"<{len(parts)}Q", *map(len, parts))
+    return xxhash.xxh3_128_digest(b"".join((lengths, *parts)))
 
 
 def _decode(

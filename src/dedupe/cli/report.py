@@ -22,7 +22,6 @@ import json
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
-from urllib.parse import quote
 
 from dedupe._version import __version__
 from dedupe.cluster import Cluster, Member
@@ -254,6 +253,8 @@ def _sarif_location(key: object) -> dict[str, Any]:
 
 def _uri(path: str) -> str:
     """A relative URI reference for a path (``%`` escapes for what a URI cannot hold)."""
+    from urllib.parse import quote  # only SARIF needs it: kept out of start-up
+
     return quote(path.replace("\\", "/"), safe="/!$&'()*+,;=:@-._~")
 
 
