@@ -25,7 +25,8 @@ used, and its file is fingerprinted again with a warning. Either way the results
 same as without a cache.
 
 Every run that opens the cache gets the next run number and stamps the rows it reads or
-writes with it; rows that none of the last ``KEEP_RUNS`` runs used (files deleted or
+writes with it (in a small table of their own, so stamping never rewrites a row's blobs);
+rows that none of the last ``KEEP_RUNS`` runs used (files deleted or
 changed since, other settings) are deleted, so the cache stays the size of what recent
 runs read.
 """
@@ -53,7 +54,7 @@ from dedupe.settings import Settings
 CACHE_FILE_NAME = "fingerprints.sqlite3"
 """The database's name inside the cache folder."""
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 RACY_SECONDS = 2.0
 """A stat row is not trusted for a file modified this close to when it was recorded."""
 KEEP_RESULTS = 4
@@ -252,12 +253,17 @@ class FingerprintCache:
         try:
             with _transaction(self._connection):
                 self._connection.executemany(
-                    "INSERT OR REPLACE INTO fingerprints VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    encoded,
+                    "INSERT OR REPLACE INTO fingerprints VALUES (?, ?, ?, ?, ?, ?, ?, ?)", encoded
                 )
+                self._stamp(self._connection, list(rows))
+                oldest = self._run - KEEP_RUNS
                 self._connection.execute(
-                    "DELETE FROM fingerprints WHERE last_run <= ?", (self._run - KEEP_RUNS,)
+                    "DELETE FROM fingerprints WHERE NOT EXISTS (SELECT 1 FROM stamps WHERE"
+                    " stamps.file_hash = fingerprints.file_hash"
+                    " AND stamps.settings = fingerprints.settings AND stamps.last_run > ?)",
+                    (oldest,),
                 )
+                self._connection.execute("DELETE FROM stamps WHERE last_run <= ?", (oldest,))
         except sqlite3.Error as error:
             self._handle(error)
 
@@ -302,7 +308,12 @@ class FingerprintCache:
             connection.execute(
                 "CREATE TABLE fingerprints (file_hash BLOB, settings TEXT, paragraphs INTEGER,"
                 " content BLOB, token_counts BLOB, band_keys BLOB, places BLOB, checksum BLOB,"
-                " last_run INTEGER, PRIMARY KEY (file_hash, settings))"
+                " PRIMARY KEY (file_hash, settings))"
+            )
+            # Apart from the rows, so marking a row used does not rewrite its blobs.
+            connection.execute(
+                "CREATE TABLE stamps (file_hash BLOB, settings TEXT, last_run INTEGER,"
+                " PRIMARY KEY (file_hash, settings)) WITHOUT ROWID"
             )
             connection.execute(
                 "CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
@@ -323,7 +334,7 @@ class FingerprintCache:
             )
             self._run = self._next_run(connection)
             return
-        if not {"meta", "fingerprints", "files", "results"} <= tables:
+        if not {"meta", "fingerprints", "stamps", "files", "results"} <= tables:
             raise CacheDamagedError("not a dedupe cache")
         meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
         if meta.get("application") != _APPLICATION:
@@ -336,6 +347,7 @@ class FingerprintCache:
                 "clearing it"
             )
             connection.execute("DELETE FROM fingerprints")
+            connection.execute("DELETE FROM stamps")
             connection.execute("DELETE FROM files")
             connection.execute("DELETE FROM results")
             connection.execute("UPDATE meta SET value = ? WHERE key = 'library'", (self._version,))
@@ -352,7 +364,7 @@ class FingerprintCache:
     def _row(self, key: bytes, value: FileRecord) -> tuple[object, ...]:
         paragraphs, *blobs = _encode(value)
         checksum = _checksum(key, self._settings_key, paragraphs, *blobs)
-        return (key, self._settings_key, paragraphs, *blobs, checksum, self._run)
+        return (key, self._settings_key, paragraphs, *blobs, checksum)
 
     def _stamp(self, connection: sqlite3.Connection, keys: list[bytes]) -> None:
         """Mark the rows of ``keys`` as used by this run, so pruning keeps them.
@@ -361,8 +373,8 @@ class FingerprintCache:
         warm run rewrites few rows, and a row in use is never pruned.
         """
         connection.executemany(
-            "UPDATE fingerprints SET last_run = ? WHERE settings = ? AND file_hash = ?",
-            [(self._run, self._settings_key, key) for key in keys],
+            "INSERT OR REPLACE INTO stamps VALUES (?, ?, ?)",
+            [(key, self._settings_key, self._run) for key in keys],
         )
 
     def _select(
@@ -377,9 +389,10 @@ class FingerprintCache:
             part = keys[low : low + chunk]
             marks = ", ".join("?" * len(part))
             rows = connection.execute(
-                "SELECT file_hash, paragraphs, content, token_counts, band_keys, places,"
-                " checksum, last_run FROM fingerprints"
-                f" WHERE settings = ? AND file_hash IN ({marks})",
+                "SELECT f.file_hash, paragraphs, content, token_counts, band_keys, places,"
+                " checksum, last_run FROM fingerprints AS f LEFT JOIN stamps AS s"
+                " ON s.file_hash = f.file_hash AND s.settings = f.settings"
+                f" WHERE f.settings = ? AND f.file_hash IN ({marks})",
                 [self._settings_key, *part],
             )
             for file_hash, paragraphs, content, counts, keys_blob, places, checksum, run in rows:
