@@ -257,10 +257,9 @@ class FingerprintCache:
                 )
                 self._stamp(self._connection, list(rows))
                 oldest = self._run - KEEP_RUNS
-                self._connection.execute(
-                    "DELETE FROM fingerprints WHERE NOT EXISTS (SELECT 1 FROM stamps WHERE"
-                    " stamps.file_hash = fingerprints.file_hash"
-                    " AND stamps.settings = fingerprints.settings AND stamps.last_run > ?)",
+                self._connection.execute(  # by the stamps' key: no scan of the rows
+                    "DELETE FROM fingerprints WHERE (file_hash, settings) IN"
+                    " (SELECT file_hash, settings FROM stamps WHERE last_run <= ?)",
                     (oldest,),
                 )
                 self._connection.execute("DELETE FROM stamps WHERE last_run <= ?", (oldest,))

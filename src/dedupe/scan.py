@@ -188,7 +188,11 @@ def scan_files(
     local = np.arange(len(owner), dtype=np.int64) - (np.cumsum(sizes) - sizes)[owner]
     kept = (places[:, 2] >= min_length) & (fingerprints.token_counts >= min_words)
     if not kept.all():
-        fingerprints = _take(fingerprints, kept)
+        fingerprints = Fingerprints(  # band keys stay band-major: one pass per band
+            fingerprints.content[kept],
+            fingerprints.token_counts[kept],
+            fingerprints.band_keys.T[:, kept].T,
+        )
         places, owner, local = places[kept], owner[kept], local[kept]
     on_progress("clustering", 0, len(owner))
     texts = ParagraphTexts(kept_files, owner, local, reading)
