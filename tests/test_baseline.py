@@ -35,7 +35,7 @@ def test_keys_follow_the_normalized_text() -> None:
 
 def test_entries_are_sorted_keys_with_a_preview() -> None:
     texts = {A: "One two three.", B: "one two three", C: "x " * 100, D: "X " * 100}
-    entries = entries_for([cluster(C, D), cluster(A, B)], texts)
+    entries = entries_for([cluster(C, D), cluster(A, B)], texts.__getitem__)
     assert entries == sorted(entries)
     assert {entry.keys for entry in entries} == {
         (paragraph_key("one two three"),) * 2,
@@ -48,21 +48,30 @@ def test_entries_are_sorted_keys_with_a_preview() -> None:
     assert len(long_preview) == 72
 
 
-def test_known_clusters_fit_an_entry_and_others_are_new() -> None:
+def test_accepted_members_stay_accepted_and_only_new_ones_are_reported() -> None:
     texts = {A: "alpha text", B: "alpha text", C: "alpha text", D: "beta text"}
-    entries = entries_for([cluster(A, B)], texts)
-    assert split_known([cluster(A, B)], entries, texts) == ([], [])
-    third_copy = cluster(A, B, C)
-    assert split_known([third_copy], entries, texts) == ([third_copy], entries)
+    entries = entries_for([cluster(A, B)], texts.__getitem__)
+    assert split_known([cluster(A, B)], entries, texts.__getitem__) == ([], [])
+    third_copy = cluster(A, B, C)  # a new exact copy: only it, and no stale entry
+    assert split_known([third_copy], entries, texts.__getitem__) == ([cluster(A, C)], [])
     joined = cluster(A, D)
-    assert split_known([joined], entries, texts) == ([joined], entries)
-    assert split_known([], entries, texts) == ([], entries)
+    assert split_known([joined], entries, texts.__getitem__) == ([joined], [])
+    assert split_known([], entries, texts.__getitem__) == ([], entries)  # matches nothing
+
+
+def test_a_new_representative_is_reported_against_an_accepted_member() -> None:
+    texts = {A: "beta text", B: "alpha text", C: "alpha text"}
+    entries = entries_for([cluster(B, C)], texts.__getitem__)
+    grown = Cluster((Member(A, 1.0), Member(B, 0.5), Member(C, 0.5)))
+    found, stale = split_known([grown], entries, texts.__getitem__)
+    assert found == [Cluster((Member(B, 1.0), Member(A, 0.5)))]
+    assert stale == []
 
 
 def test_a_cluster_that_lost_a_member_is_still_known() -> None:
     texts = {A: "alpha", B: "alpha again", C: "alpha too"}
-    entries = entries_for([cluster(A, B, C)], texts)
-    assert split_known([cluster(B, C)], entries, texts) == ([], [])
+    entries = entries_for([cluster(A, B, C)], texts.__getitem__)
+    assert split_known([cluster(B, C)], entries, texts.__getitem__) == ([], [])
 
 
 def test_write_is_atomic_and_round_trips(tmp_path: Path) -> None:

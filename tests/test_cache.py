@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dedupe.cache import CACHE_FILE_NAME, KEEP_RUNS, FingerprintCache
+from dedupe.cache import CACHE_FILE_NAME, KEEP_RUNS, FileRecord, FingerprintCache
 from dedupe.cli import main
-from dedupe.fingerprint import Fingerprints, fingerprint
+from dedupe.fingerprint import fingerprint
 from dedupe.settings import DEFAULT_NGRAM, Settings
 
 TEXTS = ["the quick brown fox jumps over the lazy dog", "", "a b c d e f g h"]
@@ -23,24 +23,32 @@ def open_cache(folder: Path, warnings: list[str], **changes: object) -> Fingerpr
     return FingerprintCache(folder, warn=warnings.append, **options)  # type: ignore[arg-type]
 
 
-def assert_same(first: Fingerprints, second: Fingerprints) -> None:
+def record(texts: list[str]) -> FileRecord:
+    """A file's record as the scan makes it: 32-bit band keys, a place per paragraph."""
+    found = fingerprint(texts, Settings())
+    found.band_keys[:] &= np.uint64(2**32 - 1)
+    places = np.array([(n, n, len(text)) for n, text in enumerate(texts, 1)], np.int64)
+    return FileRecord(found, places.reshape(-1, 3))
+
+
+def assert_same(first: FileRecord, second: FileRecord) -> None:
+    np.testing.assert_array_equal(first.places, second.places)
     for name in ("content", "token_counts", "band_keys"):
-        left, right = getattr(first, name), getattr(second, name)
-        assert left.dtype == right.dtype
+        left, right = getattr(first.fingerprints, name), getattr(second.fingerprints, name)
         np.testing.assert_array_equal(left, right)
 
 
 def test_fingerprints_round_trip_through_the_file(tmp_path: Path) -> None:
     warnings: list[str] = []
-    expected = fingerprint(TEXTS, Settings())
+    expected = record(TEXTS)
     cache = open_cache(tmp_path, warnings)
-    cache.put({b"file-1": expected, b"empty": fingerprint([], Settings())})
+    cache.put({b"file-1": expected, b"empty": record([])})
     cache.close()
     reopened = open_cache(tmp_path, warnings)
     found = reopened.get([b"file-1", b"empty", b"unknown"])
     assert sorted(found) == [b"empty", b"file-1"]
     assert_same(found[b"file-1"], expected)
-    assert found[b"empty"].band_keys.shape == (0, Settings().band_shape[0])
+    assert found[b"empty"].fingerprints.band_keys.shape == (0, Settings().band_shape[0])
     assert warnings == []
     assert (tmp_path / CACHE_FILE_NAME).is_file()
 
@@ -55,7 +63,7 @@ def test_fingerprints_round_trip_through_the_file(tmp_path: Path) -> None:
 )
 def test_other_settings_or_encoding_miss(tmp_path: Path, changes: dict[str, object]) -> None:
     warnings: list[str] = []
-    open_cache(tmp_path, warnings).put({b"file": fingerprint(TEXTS, Settings())})
+    open_cache(tmp_path, warnings).put({b"file": record(TEXTS)})
     assert open_cache(tmp_path, warnings, **changes).get([b"file"]) == {}
 
 
@@ -67,7 +75,7 @@ def test_a_corrupted_file_is_rebuilt_with_one_warning(tmp_path: Path) -> None:
     assert len(warnings) == 1
     assert warnings[0].startswith(f"cache {path.as_posix()} is damaged (")
     assert warnings[0].endswith("; rebuilding it")
-    cache.put({b"file": fingerprint(TEXTS, Settings())})
+    cache.put({b"file": record(TEXTS)})
     cache.close()
     assert b"file" in open_cache(tmp_path, warnings).get([b"file"])
     assert len(warnings) == 1
@@ -77,7 +85,7 @@ def test_a_foreign_database_is_rebuilt(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / CACHE_FILE_NAME) as connection:
         connection.execute("CREATE TABLE users (name TEXT)")
     warnings: list[str] = []
-    open_cache(tmp_path, warnings).put({b"file": fingerprint(TEXTS, Settings())})
+    open_cache(tmp_path, warnings).put({b"file": record(TEXTS)})
     assert [message.split(" is ")[1] for message in warnings] == [
         "not a dedupe cache; rebuilding it"
     ]
@@ -86,7 +94,7 @@ def test_a_foreign_database_is_rebuilt(tmp_path: Path) -> None:
 
 def test_a_cache_of_another_library_version_is_cleared(tmp_path: Path) -> None:
     warnings: list[str] = []
-    open_cache(tmp_path, warnings, version="1.0").put({b"file": fingerprint(TEXTS, Settings())})
+    open_cache(tmp_path, warnings, version="1.0").put({b"file": record(TEXTS)})
     newer = open_cache(tmp_path, warnings, version="2.0")
     assert newer.get([b"file"]) == {}
     assert len(warnings) == 1
@@ -104,7 +112,7 @@ def test_a_cache_of_another_library_version_is_cleared(tmp_path: Path) -> None:
 )
 def test_a_damaged_row_is_never_used_and_is_written_again(tmp_path: Path, damage: str) -> None:
     warnings: list[str] = []
-    expected = fingerprint(TEXTS, Settings())
+    expected = record(TEXTS)
     open_cache(tmp_path, warnings).put({b"file": expected, b"other": expected})
     with sqlite3.connect(tmp_path / CACHE_FILE_NAME) as connection:
         connection.execute(f"{damage} WHERE file_hash = x'66696c65'")  # b"file"
@@ -124,7 +132,7 @@ def test_a_folder_that_cannot_hold_the_cache_is_skipped(tmp_path: Path) -> None:
     blocker.write_text("a file where the cache folder should be")
     warnings: list[str] = []
     cache = open_cache(blocker, warnings)
-    cache.put({b"file": fingerprint(TEXTS, Settings())})
+    cache.put({b"file": record(TEXTS)})
     assert cache.get([b"file"]) == {}
     assert len(warnings) == 1
     assert warnings[0].endswith("; running without it")
@@ -140,7 +148,7 @@ def _writer(folder: str, worker: int) -> list[str]:
             Path(folder), settings=settings, encoding="utf-8", version="1.0", warn=warnings.append
         )
         key = f"{worker}-{round_number}".encode()
-        expected = fingerprint([f"{key.decode()} {text}" for text in TEXTS], settings)
+        expected = record([f"{key.decode()} {text}" for text in TEXTS])
         cache.put({key: expected})
         found = cache.get([key])
         assert_same(found[key], expected)
@@ -157,13 +165,13 @@ def test_concurrent_runs_share_one_cache_safely(tmp_path: Path) -> None:
     found = open_cache(tmp_path, warnings).get(keys)
     assert len(found) >= KEEP_RUNS  # the rows of the last runs; older ones are pruned
     for key, value in found.items():
-        assert_same(value, fingerprint([f"{key.decode()} {text}" for text in TEXTS], Settings()))
+        assert_same(value, record([f"{key.decode()} {text}" for text in TEXTS]))
     assert warnings == []
 
 
 def test_rows_no_recent_run_used_are_pruned(tmp_path: Path) -> None:
     warnings: list[str] = []
-    value = fingerprint(TEXTS, Settings())
+    value = record(TEXTS)
     open_cache(tmp_path, warnings).put({b"gone": value, b"kept": value})
     for _ in range(KEEP_RUNS):
         cache = open_cache(tmp_path, warnings)

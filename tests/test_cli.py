@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from dedupe import __version__, cli
+from dedupe import __version__
 from dedupe.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, main
+from dedupe.cli import check as check_command
+from dedupe.cli.check import RESOLVE_HINT
 
 PROJECT = Path(__file__).resolve().parents[1]
 SEEDS = PROJECT / "seeds"
@@ -73,7 +75,7 @@ def test_seeds_report_the_58_clusters_with_exact_lines(
     expected = {
         (TRIPLE_LINES[0], *lines) if TRIPLE_LINES[1] in lines else lines for lines in identical
     }
-    code, out, _ = run(capsys, "check", "seeds/", "--cache-dir", str(tmp_path))
+    code, out, _ = run(capsys, "check", "seeds/", "--cache-dir", str(tmp_path), "--min-words", "0")
     assert code == EXIT_FINDINGS
     found: dict[int, list[int]] = defaultdict(list)
     for line in out.splitlines():
@@ -97,7 +99,10 @@ def test_findings_exit_1_and_name_both_places(
     code, out, err = run(capsys, "check", "docs")
     assert code == EXIT_FINDINGS
     assert out == "docs/b.txt:4: near-duplicate of docs/a.txt:3 (similarity 0.87)\n"
-    assert err == "dedupe: 1 clusters, 1 near-duplicate paragraphs in 4 paragraphs of 2 files\n"
+    assert err == (
+        "dedupe: 1 clusters, 1 near-duplicate paragraphs in 4 paragraphs of 2 files; "
+        f"{RESOLVE_HINT}\n"
+    )
 
 
 def test_no_findings_exit_0_and_say_nothing(
@@ -112,7 +117,7 @@ def test_interrupt_exits_130_with_one_line(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "scan_files", interrupted)
+    monkeypatch.setattr(check_command, "scan_files", interrupted)
     assert run(capsys, "check", "docs") == (EXIT_INTERRUPTED, "", "dedupe: interrupted\n")
 
 
@@ -191,9 +196,11 @@ def test_min_length_ignores_short_paragraphs(
     capsys: pytest.CaptureFixture[str], workdir: Path
 ) -> None:
     (workdir / "a.txt").write_text("Thank you.\n\nThank you.\n")
-    assert run(capsys, "check", "a.txt")[0] == EXIT_FINDINGS
-    assert run(capsys, "check", "--min-length", "11", "a.txt") == (EXIT_CLEAN, "", "")
-    assert run(capsys, "check", "--min-length", "10", "a.txt")[0] == EXIT_FINDINGS
+    assert run(capsys, "check", "a.txt") == (EXIT_CLEAN, "", "")  # under --min-words 6
+    assert run(capsys, "check", "--min-words", "0", "a.txt")[0] == EXIT_FINDINGS
+    code = run(capsys, "check", "--min-words", "0", "--min-length", "11", "a.txt")
+    assert code == (EXIT_CLEAN, "", "")
+    assert run(capsys, "check", "--min-words", "0", "--min-length", "10", "a.txt")[0] == 1
 
 
 def test_encoding_option_and_undecodable_file(
@@ -201,12 +208,21 @@ def test_encoding_option_and_undecodable_file(
 ) -> None:
     text = "Caf\u00e9 cr\u00e8me, a short note that is written twice in Latin-1."
     (workdir / "latin.txt").write_bytes(f"{text}\n\n{text}\n".encode("latin-1"))
-    code, out, err = run(capsys, "check", "latin.txt")
+    code, out, err = run(capsys, "check", "latin.txt")  # skipped, named, the rest checked
+    assert (code, out) == (EXIT_CLEAN, "")
+    assert err == (
+        "dedupe: warning: skipped latin.txt: not valid utf-8 at byte 3; "
+        "use --encoding, or --encoding-errors replace\n"
+    )
+    code, out, err = run(capsys, "check", "--encoding-errors", "strict", "latin.txt")
     assert (code, out) == (EXIT_ERROR, "")
     assert err == (
         "dedupe: error: latin.txt: not valid utf-8 at byte 3; give the right encoding "
         "(encoding=..., or --encoding on the command line)\n"
     )
+    code, out, _ = run(capsys, "check", "--encoding-errors", "replace", "latin.txt")
+    assert code == EXIT_FINDINGS
+    assert out.startswith("latin.txt:3: near-duplicate of latin.txt:1 (similarity 1.00)")
     code, out, _ = run(capsys, "check", "--encoding", "latin-1", "latin.txt")
     assert code == EXIT_FINDINGS
     assert out.startswith("latin.txt:3: near-duplicate of latin.txt:1")
@@ -226,7 +242,7 @@ def test_encoding_option_and_undecodable_file(
         (["check", "--min-length", "-1", "a.txt"], "--min-length must be >= 0, got -1"),
         (["check", "--format", "xml"], "argument --format: invalid choice: 'xml'"),
         (["check", "--frobnicate"], "unrecognized arguments: --frobnicate"),
-        ([], "the following arguments are required: COMMAND"),
+        (["check", "--encoding-errors", "ignore"], "argument --encoding-errors: invalid choice"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(
@@ -360,8 +376,8 @@ def test_baseline_accepts_known_findings_and_reports_stale_ones(
     (corpus / "b.txt").write_text(paragraph(3) + "\n")
     code, out, err = run(capsys, "check", "docs")
     assert (code, out) == (EXIT_CLEAN, "")
-    assert err.startswith("dedupe: .dedupe-baseline.json: stale entry (no longer found): 'w")
-    assert err.endswith("dedupe: run `dedupe baseline` to drop stale entries\n")
+    assert err.startswith("dedupe: .dedupe-baseline.json: stale entry (matches nothing): 'w")
+    assert err.endswith("; `dedupe baseline` drops it\n")
     custom = workdir / "accepted.json"
     assert run(capsys, "baseline", "--baseline", str(custom), "docs")[0] == EXIT_CLEAN
     assert json.loads(custom.read_text())["entries"] == []
@@ -385,16 +401,16 @@ def test_hook_reports_only_findings_involving_the_given_files(
         EXIT_FINDINGS,
         "docs/c.txt:1: near-duplicate of docs/b.txt:1 (similarity 1.00)\n",
     )
-    code, out, _ = run(capsys, "hook", "./docs/a.txt")
+    code, out, _ = run(capsys, "hook", "./docs/a.txt")  # the changed file is the finding
     assert (code, out) == (
         EXIT_FINDINGS,
-        "docs/b.txt:4: near-duplicate of docs/a.txt:3 (similarity 0.87)\n",
+        "docs/a.txt:3: near-duplicate of docs/b.txt:4 (similarity 0.87)\n",
     )
     assert run(capsys, "hook", "README.md") == (EXIT_CLEAN, "", "")
     assert run(capsys, "hook") == (EXIT_CLEAN, "", "")
 
 
-def test_without_paths_the_corpus_is_every_file_git_tracks(
+def test_without_paths_the_corpus_is_what_git_tracks_and_does_not_ignore(
     capsys: pytest.CaptureFixture[str], corpus: Path, workdir: Path
 ) -> None:
     (workdir / "untracked.txt").write_text(paragraph(1) + "\n")
@@ -412,6 +428,79 @@ def test_without_paths_the_corpus_is_every_file_git_tracks(
     code, out, _ = run(capsys, "check", "--no-cache")
     assert code == EXIT_FINDINGS
     assert out == (
+        "untracked.txt:1: near-duplicate of docs/a.txt:1 (similarity 1.00)\n"
         "docs/b.txt:4: near-duplicate of docs/a.txt:3 (similarity 0.87)\n"
         "sub/tracked.txt:1: near-duplicate of docs/b.txt:1 (similarity 1.00)\n"
     )
+    Path(".gitignore").write_text("untracked.txt\n")
+    code, out, _ = run(capsys, "check", "--no-cache")
+    assert "untracked.txt" not in out
+
+
+def test_version_does_not_import_numpy() -> None:
+    probe = (
+        "import sys\n"
+        "from dedupe.cli import main\n"
+        "code = main(['--version'])\n"
+        "print(code, 'numpy' in sys.modules, 'dedupe.api' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == [f"dedupe {__version__}", "0 False False"]
+
+
+def test_sarif_has_the_object_model_of_sarif_2_1_0(
+    capsys: pytest.CaptureFixture[str], corpus: Path
+) -> None:
+    import sarif_pydantic
+
+    code, out, _ = run(capsys, "check", "--format", "sarif", "docs")
+    assert code == EXIT_FINDINGS
+    document = json.loads(out)
+    log = sarif_pydantic.Sarif.model_validate(document)
+    assert log.version == "2.1.0"
+    result = log.runs[0].results[0]
+    assert result.rule_id == "near-duplicate"
+    where = result.locations[0].physical_location
+    assert (where.artifact_location.uri, where.region.start_line) == ("docs/b.txt", 4)
+
+
+def test_output_file_exit_zero_quiet_statistics_and_dedupe_path(
+    capsys: pytest.CaptureFixture[str], corpus: Path, workdir: Path
+) -> None:
+    target = workdir / "report.txt"
+    assert run(capsys, "docs", "--output-file", str(target), "--exit-zero", "-q") == (
+        EXIT_CLEAN,
+        "",
+        "",
+    )
+    assert target.read_text() == "docs/b.txt:4: near-duplicate of docs/a.txt:3 (similarity 0.87)\n"
+    code, out, _ = run(capsys, "docs", "--statistics")
+    assert (code, out) == (
+        EXIT_FINDINGS,
+        "     1  docs/b.txt\n     1  near-duplicate paragraphs in 1 files\n",
+    )
+    code, out, _ = run(capsys, "docs", "--diff")
+    assert code == EXIT_FINDINGS
+    assert out.splitlines()[1].startswith("    ")
+    assert "{+" in out or "[-" in out
+
+
+def test_a_run_that_selects_no_file_says_so(
+    capsys: pytest.CaptureFixture[str], workdir: Path
+) -> None:
+    (workdir / "docs").mkdir()
+    code, out, err = run(capsys, "check", "docs")
+    assert (code, out) == (EXIT_CLEAN, "")
+    assert err.startswith("dedupe: warning: no files to check;")
+
+
+def test_every_undecodable_file_is_named_and_the_rest_checked(
+    capsys: pytest.CaptureFixture[str], corpus: Path
+) -> None:
+    for name in ("x.txt", "y.txt"):
+        (corpus / name).write_bytes(b"caf\xe9 " * 20)
+    code, out, err = run(capsys, "check", "docs")
+    assert code == EXIT_FINDINGS
+    assert out == "docs/b.txt:4: near-duplicate of docs/a.txt:3 (similarity 0.87)\n"
+    assert "skipped docs/x.txt: not valid utf-8 at byte 3" in err
+    assert "skipped docs/y.txt: not valid utf-8 at byte 3" in err

@@ -73,13 +73,19 @@ def test_every_key_is_used(project: Path, capsys: pytest.CaptureFixture[str]) ->
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ("thresold = 0.9", "[tool.dedupe] unknown key 'thresold'; known keys: baseline, cache,"),
+        (
+            "thresold = 0.9",
+            "[tool.dedupe] unknown key 'thresold'; known keys: all-blocks, baseline,",
+        ),
         ("threshold = 'high'", "[tool.dedupe] threshold must be a number, got 'high'"),
         ("threshold = 1.5", "[tool.dedupe] threshold must be in (0.0, 1.0], got 1.5"),
         ("num-perm = 0", "[tool.dedupe] num-perm must be in [1, 4096], got 0"),
         ("paths = 'docs'", "[tool.dedupe] paths must be a list of strings, got 'docs'"),
         ("min-length = -3", "[tool.dedupe] min-length must be an integer >= 0, got -3"),
-        ("format = 'xml'", "[tool.dedupe] format must be one of github, json, text, got 'xml'"),
+        (
+            "format = 'xml'",
+            "[tool.dedupe] format must be one of github, json, sarif, text, got 'xml'",
+        ),
         ("cache = 'no'", "[tool.dedupe] cache must be true or false, got 'no'"),
         ("threshold = ", "not valid TOML: "),
     ],
@@ -105,3 +111,15 @@ def test_search_stops_at_the_git_root(project: Path) -> None:
     assert find_config(project / "sub") == project / "pyproject.toml"
     assert find_config(project / "sub", stop=project / "sub") is None
     assert load_config(project / "sub", stop=project / "sub").root == project / "sub"
+
+
+def test_configured_globs_are_relative_to_the_project_root_from_any_folder(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configure(project, 'paths = ["docs"]\nexclude = ["docs/b.md"]')
+    assert main(["check", "--no-cache"]) == EXIT_CLEAN  # from sub/: docs/b.md is ../docs/b.md
+    monkeypatch.chdir(project)
+    assert main(["check", "--no-cache"]) == EXIT_CLEAN
+    configure(project, 'paths = ["docs"]')
+    assert main(["check", "--no-cache"]) == EXIT_FINDINGS
+    capsys.readouterr()

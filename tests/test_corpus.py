@@ -85,7 +85,7 @@ def test_binary_files_are_skipped_and_listed(tmp_path: Path) -> None:
     (tmp_path / "text.txt").write_text("hello there")
     corpus = load_corpus([tmp_path])
     assert [name.rsplit("/", 1)[-1] for name in corpus.skipped_binary] == ["image.bin"]
-    assert [p.text for p in corpus.paragraphs] == ["hello there"]
+    assert list(corpus.texts) == ["hello there"]
 
 
 def test_invalid_utf8_names_file_and_byte_offset(tmp_path: Path) -> None:
@@ -95,7 +95,7 @@ def test_invalid_utf8_names_file_and_byte_offset(tmp_path: Path) -> None:
     ):
         load_corpus([tmp_path])
     corpus = load_corpus([tmp_path], encoding="latin-1")
-    assert [p.text for p in corpus.paragraphs] == ["caf\u00e9 ok"]
+    assert list(corpus.texts) == ["caf\u00e9 ok"]
 
 
 def test_unknown_encoding_is_a_value_error(tmp_path: Path) -> None:
@@ -112,7 +112,7 @@ def test_unreadable_file_is_an_error_naming_it(tmp_path: Path) -> None:
 
 def test_byte_order_mark_is_dropped(tmp_path: Path) -> None:
     (tmp_path / "bom.txt").write_bytes("\ufeffhello".encode())
-    assert [p.text for p in load_corpus([tmp_path]).paragraphs] == ["hello"]
+    assert list(load_corpus([tmp_path]).texts) == ["hello"]
 
 
 def test_reading_never_modifies_the_files(tmp_path: Path) -> None:

@@ -80,5 +80,5 @@ def test_json_is_identical_whatever_files_are_fingerprinted_together(
     write_corpus(tmp_path, ["a.txt", "sub/b.txt", "sub/c.txt", "d.txt"])
     reference = json_output(tmp_path, [".", "--no-cache"], capsys)
     monkeypatch.setattr("dedupe.scan.BATCH_SIZE", 1)  # a file or two at a time
-    monkeypatch.setattr("dedupe.cli.available_cores", lambda: 1)
+    monkeypatch.setattr("dedupe.cli.check.available_cores", lambda: 1)
     assert json_output(tmp_path, [".", "--no-cache"], capsys) == reference

@@ -157,7 +157,7 @@ def cli_clusters() -> Found:
 
     output = io.StringIO()
     with contextlib.redirect_stdout(output), contextlib.redirect_stderr(io.StringIO()):
-        code = main(["check", "--format", "json", "--no-progress", "."])
+        code = main(["check", "--format", "json", "--no-progress", "--min-words", "0", "."])
     document = json.loads(output.getvalue())
     assert code == (1 if document["clusters"] else 0)
     return [

@@ -8,6 +8,7 @@ the package from that commit, as it would for any user.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -86,9 +87,22 @@ def test_hook_blocks_a_new_near_duplicate_until_removed_or_accepted(tmp_path: Pa
     blocked = _commit(project, env, "a near copy")
     output = blocked.stdout + blocked.stderr
     assert blocked.returncode != 0, output
-    assert "new.txt:3" in output
-    assert "old.txt:5" in output
-    assert "near-duplicate of" in output
+    assert "new.txt:3: near-duplicate of old.txt:5 (similarity" in output  # new -> old
+    assert "old.txt:5: near-duplicate" not in output
+    github = _run(
+        [sys.executable, "-m", "dedupe", "hook", "--format", "github", "new.txt"], project, env
+    )
+    assert github.returncode == 1, github.stderr
+    assert github.stdout.startswith("::warning file=new.txt,line=3,endLine=3,"), github.stdout
+    sarif = _run(
+        [sys.executable, "-m", "dedupe", "hook", "--format", "sarif", "new.txt"], project, env
+    )
+    result = json.loads(sarif.stdout)["runs"][0]["results"][0]
+    location = result["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "new.txt"
+    assert location["region"]["startLine"] == 3
+    related = result["relatedLocations"][0]["physicalLocation"]
+    assert related["artifactLocation"]["uri"] == "old.txt"
 
     (project / "new.txt").write_text("News\n\nThe terminal opening was postponed to autumn.\n")
     removed = _commit(project, env, "the near copy removed")
@@ -104,3 +118,12 @@ def test_hook_blocks_a_new_near_duplicate_until_removed_or_accepted(tmp_path: Pa
     assert through.returncode == 0, through.stdout + through.stderr
     log = _run(["git", "log", "--format=%s"], project, env)
     assert log.stdout.splitlines()[0] == "the near copy, accepted in the baseline"
+
+    # A new exact copy of an accepted paragraph: only it is reported, no stale entry.
+    (project / "third.txt").write_text(f"Again\n\n{NEAR_COPY}\n")
+    grown = _commit(project, env, "an exact copy of an accepted paragraph")
+    output = grown.stdout + grown.stderr
+    assert grown.returncode != 0, output
+    findings = [line for line in output.splitlines() if "near-duplicate of" in line]
+    assert findings == ["third.txt:3: near-duplicate of again.txt:1 (similarity 1.00)"], output
+    assert "stale" not in output

@@ -17,7 +17,7 @@ CLUSTERS = [
 
 def test_text_is_one_line_per_finding_against_the_first_member() -> None:
     assert report.text(CLUSTERS) == (
-        "d.txt:9: near-duplicate of a, b:c.txt:3 (similarity 0.88)\n"
+        "d.txt:9: near-duplicate of a, b:c.txt:3-4 (similarity 0.88)\n"
         "e.txt:5: near-duplicate of e.txt:1 (similarity 1.00)\n"
     )
     assert report.text([]) == ""
@@ -41,7 +41,7 @@ def test_github_annotations_escape_paths_and_messages() -> None:
     lines = report.render("github", CLUSTERS, settings=Settings()).splitlines()
     assert lines[0] == (
         "::warning file=d.txt,line=9,endLine=9,title=dedupe::"
-        "near-duplicate of a, b:c.txt:3 (similarity 0.88)"
+        "near-duplicate of a, b:c.txt:3-4 (similarity 0.88)"
     )
     weird = [Cluster((Member(Span("x.txt", 1, 1), 1.0), Member(Span("50%, a:b.txt", 2, 2), 1.0)))]
     assert report.github(weird) == (

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dedupe.errors import CorpusError, SettingsError
+from dedupe.prose import structure_lines
 
 UNWRAPPED_LINE_LENGTH = 100
 """A block with a line longer than this is split into one paragraph per line."""
@@ -37,6 +38,16 @@ UNWRAPPED_LINE_LENGTH = 100
 MAX_FILE_SIZE = 32 * 2**20
 """Files larger than this many bytes are skipped: reading one costs about ten times its
 size in memory. ``max_file_size=`` (``--max-file-size``) raises it."""
+
+DEFAULT_MIN_WORDS = 6
+"""The command line's ``--min-words``: paragraphs of fewer words (normalized tokens) take
+no part. Measured on the licences corpus (docs/tuning.md): one to five words are
+headings and sign-offs ("0. Definitions.", "END OF TERMS AND CONDITIONS"), half of all
+findings there; from six words on they are real stanzas. The library filters nothing."""
+
+ENCODING_ERRORS = ("skip", "replace", "strict")
+"""What the command line does with a file that does not decode: skip it with a warning,
+decode it with U+FFFD for each bad byte, or stop with an error."""
 
 _BINARY_SNIFF_BYTES = 8192
 _BYTE_ORDER_MARKS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
@@ -74,15 +85,25 @@ class Paragraph:
     span: Span
 
 
-def split_paragraphs(text: str, *, path: str) -> list[Paragraph]:
-    """Split one file's text into paragraphs with their spans."""
+def split_paragraphs(text: str, *, path: str, prose_only: bool = False) -> list[Paragraph]:
+    """Split one file's text into paragraphs with their spans.
+
+    With ``prose_only``, the structure lines of Markdown and reStructuredText files
+    (headings, code blocks, tables, front matter; see ``dedupe.prose``) count as blank.
+    """
     paragraphs: list[Paragraph] = []
     block: list[str] = []
     block_start = 0
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.strip():
+    lines = text.split("\n")
+    structure = (
+        structure_lines(lines, suffix=os.path.splitext(path)[1])
+        if prose_only
+        else [False] * len(lines)
+    )
+    for number, (line, skipped) in enumerate(zip(lines, structure, strict=True), start=1):
+        if line.strip() and not skipped:
             if not block:
                 block_start = number
             block.append(line)
@@ -136,18 +157,6 @@ def read_bytes(path: Path, *, display: str, max_file_size: int = MAX_FILE_SIZE) 
     return data
 
 
-def corpus_file_problem(path: Path, *, max_file_size: int = MAX_FILE_SIZE) -> str | None:
-    """Why ``path`` is not read as a corpus file (not regular, too large), else ``None``.
-
-    A path that cannot be looked at passes: reading it then names the error.
-    """
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return _not_corpus_file(info, max_file_size=max_file_size)
-
-
 def _not_corpus_file(info: os.stat_result, *, max_file_size: int) -> str | None:
     if not stat.S_ISREG(info.st_mode):
         kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
@@ -164,12 +173,15 @@ def _too_large(max_file_size: int) -> str:
     )
 
 
-def decode_text(data: bytes, *, display: str, encoding: str = "utf-8") -> str | None:
+def decode_text(
+    data: bytes, *, display: str, encoding: str = "utf-8", replace: bool = False
+) -> str | None:
     """Decode a file's bytes; ``None`` when they look binary (a NUL byte near the start).
 
-    A UTF-32 or UTF-16 byte order mark wins over ``encoding`` (those files are full of
-    NUL bytes, so the mark is looked for first); bytes that do not decode in the
-    encoding their mark names are taken as binary.
+    Bytes that are not valid in ``encoding`` raise ``CorpusError``, or with ``replace``
+    become U+FFFD. A UTF-32 or UTF-16 byte order mark wins over ``encoding`` (those
+    files are full of NUL bytes, so the mark is looked for first); bytes that do not
+    decode in the encoding their mark names are taken as binary.
     """
     for mark, codec in _BYTE_ORDER_MARKS:
         if data.startswith(mark):
@@ -180,7 +192,7 @@ def decode_text(data: bytes, *, display: str, encoding: str = "utf-8") -> str | 
     if b"\0" in data[:_BINARY_SNIFF_BYTES]:
         return None
     try:
-        text = data.decode(encoding)
+        text = data.decode(encoding, "replace" if replace else "strict")
     except UnicodeDecodeError as error:
         raise CorpusError(
             f"{display}: not valid {encoding} at byte {error.start}; "
@@ -199,19 +211,22 @@ def find_files(
     symlink_loops: list[str] | None = None,
     max_file_size: int = MAX_FILE_SIZE,
     skipped: list[tuple[str, str]] | None = None,
+    root: Path | None = None,
 ) -> list[tuple[Path, str]]:
     """Files under ``paths`` as ``(path, display name)``, sorted by display name.
 
     ``include`` and ``exclude`` are glob patterns matched against the display name (the
-    path as given, with ``/`` separators), the path below the folder being walked, and
-    the file name alone (``*`` also matches ``/``); with
+    path as given, with ``/`` separators), the path below the folder being walked, the
+    path relative to ``root`` when given (the project root, so that configured globs
+    mean the same from any folder), and the file name alone (``*`` also matches ``/``); with
     ``include`` given, only matching files are kept. Named files are always kept unless
     excluded. Symlink loops met while walking are skipped and appended to
     ``symlink_loops`` when it is given; a symlink loop named directly is an error.
-    Files that are not corpus files (see ``corpus_file_problem``) are left out and
+    Files that are not corpus files (not regular, too large) are left out and
     appended to ``skipped`` as ``(display name, reason)``; a file found twice is kept once.
     """
     found: dict[str, Path] = {}
+    project = root
     for given in paths:
         root = Path(given)
         if _is_symlink_loop(root):
@@ -219,12 +234,12 @@ def find_files(
         if root.is_dir():
             for file in _walk(root, symlink_loops=[] if symlink_loops is None else symlink_loops):
                 display = file.as_posix()
-                relative = file.relative_to(root).as_posix()
-                if selected((display, relative), include=include, exclude=exclude):
+                names = (display, file.relative_to(root).as_posix(), *_under(file, project))
+                if selected(names, include=include, exclude=exclude):
                     found.setdefault(display, file)
         elif root.exists() or root.is_symlink():
             display = root.as_posix()
-            if not _matches((display,), exclude):
+            if not _matches((display, *_under(root, project)), exclude):
                 found.setdefault(display, root)
         else:
             raise CorpusError(f"{root.as_posix()}: no such file or folder")
@@ -236,30 +251,54 @@ def corpus_files(
     *,
     max_file_size: int = MAX_FILE_SIZE,
     skipped: list[tuple[str, str]] | None = None,
+    listed: bool = False,
 ) -> list[tuple[Path, str]]:
     """The corpus files of ``(display name, path)`` candidates, sorted by display name.
 
     Non-corpus files go to ``skipped`` with their reason. Names of one file (same device
     and inode) become one: the name that is not a symlink and is spelt plainly
-    (``a/f.txt``, not ``a/../a/f.txt``) wins, then the first in sorted order.
+    (``a/f.txt``, not ``a/../a/f.txt``) wins, then the first in sorted order. With
+    ``listed`` (names from git's index), a name that no longer exists (or is a
+    dangling link) and a folder (a submodule) are left out without a word. Each
+    candidate costs one ``stat``; names of one file also an ``lstat`` each.
     """
     by_file: dict[object, tuple[tuple[bool, bool, str], Path]] = {}
     for display, path in candidates:
-        problem = corpus_file_problem(path, max_file_size=max_file_size)
+        try:
+            info: os.stat_result | None = os.stat(path)
+        except OSError:  # unreadable: kept, so that reading it names the error
+            if listed:  # deleted since, or a dangling link: not the corpus
+                continue
+            info = None
+        if listed and info is not None and stat.S_ISDIR(info.st_mode):
+            continue
+        problem = None if info is None else _not_corpus_file(info, max_file_size=max_file_size)
         if problem:
             if skipped is not None:
                 skipped.append((display, problem))
             continue
-        try:
-            info = path.stat()
-            identity: object = (info.st_dev, info.st_ino)
-        except OSError:  # unreadable: kept, so that reading it names the error
-            identity = display
-        rank = (path.is_symlink(), os.path.normpath(display) != display, display)
-        if identity not in by_file or rank < by_file[identity][0]:
+        identity: object = display if info is None else (info.st_dev, info.st_ino)
+        if identity not in by_file:
+            by_file[identity] = ((False, False, display), path)
+            continue
+        rank = _rank(display, path)
+        if rank < _rank(by_file[identity][0][2], by_file[identity][1]):
             by_file[identity] = (rank, path)
     kept = sorted((rank[2], path) for rank, path in by_file.values())
     return [(path, display) for display, path in kept]
+
+
+def _rank(display: str, path: Path) -> tuple[bool, bool, str]:
+    """Which of two names of one file is kept: not a symlink, spelt plainly, then first."""
+    return (path.is_symlink(), os.path.normpath(display) != display, display)
+
+
+def _under(path: Path, project: Path | None) -> tuple[str, ...]:
+    """The path relative to the project root, when it is inside it."""
+    if project is None:
+        return ()
+    relative = os.path.normpath(os.path.relpath(path, project))
+    return () if relative.startswith("..") else (Path(relative).as_posix(),)
 
 
 def _walk(root: Path, *, symlink_loops: list[str]) -> list[Path]:

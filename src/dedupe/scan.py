@@ -1,34 +1,98 @@
-"""Scan files for near-duplicate paragraphs, fingerprinting only files not seen before.
+"""Scan files for near-duplicate paragraphs, reading and fingerprinting only what changed.
 
-Every file is read and its bytes hashed (``xxh3_128``, gigabytes a second); files whose
-fingerprints are in the cache are not normalized, shingled or signed again. Only the
-paragraphs' texts are kept in memory, never the files' bytes, so a huge file is held once
-(its bytes, then its text, one file at a time).
+With a cache, a file whose ``stat`` is as recorded is not read at all: its content hash,
+paragraph places and fingerprints come from the cache. Other files are read and their
+bytes hashed (``xxh3_128``); those whose content is cached are not split, normalized,
+shingled or signed again. Paragraph texts are needed only to verify candidate pairs
+(and for the baseline and diffs), so a file is read again only when one of its
+paragraphs is a candidate; its hash is checked then, so a file changed during the run
+is an error, never a wrong answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import overload
 
 import numpy as np
 import numpy.typing as npt
 import xxhash
 
-from dedupe.cache import FingerprintCache
+from dedupe.cache import FileRecord, FileStat, FingerprintCache
 from dedupe.chain import cluster_fingerprints
 from dedupe.cluster import Cluster, attach_keys
-from dedupe.corpus import (
-    MAX_FILE_SIZE,
-    Paragraph,
-    Span,
-    decode_text,
-    read_bytes,
-    split_paragraphs,
-)
+from dedupe.corpus import MAX_FILE_SIZE, Paragraph, Span, decode_text, read_bytes, split_paragraphs
+from dedupe.errors import CorpusError
 from dedupe.fingerprint import BATCH_SIZE, Fingerprints, concatenate, fingerprint
+from dedupe.focus import focus_clusters
+from dedupe.hashing import I64
 from dedupe.settings import Settings
+
+STDIN = "-"
+"""The name that stands for standard input among the files of a scan."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How files are read and split: encoding, what to do with bad bytes, which blocks."""
+
+    encoding: str = "utf-8"
+    encoding_errors: str = "strict"  # "strict", "replace" or "skip"
+    prose_only: bool = False
+    max_file_size: int = MAX_FILE_SIZE
+
+    def cache_key(self) -> str:
+        """What the cached paragraphs depend on besides the bytes and the settings."""
+        replace = "+replace" if self.encoding_errors == "replace" else ""
+        prose = "+prose" if self.prose_only else ""
+        return f"{self.encoding}{replace}{prose}"
+
+
+@dataclass(slots=True)
+class _File:
+    path: Path
+    display: str
+    absolute: str = ""
+    key: bytes = b""
+    paragraphs: list[Paragraph] | None = None
+    record: FileRecord | None = None
+
+
+class ParagraphTexts(Sequence[str]):
+    """The kept paragraphs' texts by position, read from their files on first use."""
+
+    def __init__(self, files: list[_File], owner: I64, local: I64, reading: Reading) -> None:
+        self._files = files
+        self._owner = owner
+        self._local = local
+        self._reading = reading
+
+    def __len__(self) -> int:
+        return len(self._owner)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return [self[position] for position in range(len(self))[index]]
+        return self.paragraph(index).text
+
+    def __iter__(self) -> Iterator[str]:
+        for position in range(len(self)):
+            yield self[position]
+
+    def paragraph(self, position: int) -> Paragraph:
+        """The paragraph at ``position``, its file read (and checked) if it was not."""
+        file = self._files[int(self._owner[position])]
+        if file.paragraphs is None:
+            file.paragraphs = _reread(file, self._reading)
+        return file.paragraphs[int(self._local[position])]
 
 
 @dataclass(slots=True)
@@ -36,21 +100,20 @@ class Scan:
     """What a scan found: clusters with ``Span`` keys, and what it read and passed over."""
 
     clusters: list[Cluster[Span]]
-    paragraphs: list[Paragraph]
+    texts: Sequence[str]
+    paragraph_count: int = 0
     files: list[str] = field(default_factory=list)
     skipped_binary: list[str] = field(default_factory=list)
+    skipped_undecodable: list[str] = field(default_factory=list)
+    """One message per file that did not decode and was skipped."""
+    read_files: int = 0
     fingerprinted_files: int = 0
+    positions: dict[Span, int] = field(default_factory=dict)
+    """The position of each clustered paragraph among the kept ones."""
 
-    def texts_by_span(self) -> dict[Span, str]:
-        """The paragraphs as a ``Span -> text`` mapping."""
-        return {paragraph.span: paragraph.text for paragraph in self.paragraphs}
-
-
-@dataclass(slots=True)
-class _File:
-    display: str
-    content_hash: bytes
-    paragraphs: list[Paragraph]
+    def text_of(self, span: Span) -> str:
+        """The text of a clustered paragraph (its file is read if it was not)."""
+        return self.texts[self.positions[span]]
 
 
 def scan_files(
@@ -59,53 +122,196 @@ def scan_files(
     settings: Settings,
     encoding: str = "utf-8",
     min_length: int = 0,
+    min_words: int = 0,
     cache: FingerprintCache | None = None,
     workers: int = 1,
-    on_progress: Callable[[int], None] = lambda units: None,
+    on_progress: Callable[[str, int, int], None] = lambda stage, done, total: None,
     max_file_size: int = MAX_FILE_SIZE,
+    reading: Reading | None = None,
+    focus: frozenset[str] | None = None,
 ) -> Scan:
-    """Cluster the paragraphs of ``files`` (``(path, display name)``, in report order).
+    """Cluster the paragraphs of ``files`` (``(path, display name)``, in priority order).
 
-    Paragraphs shorter than ``min_length`` characters (surrounding blanks aside) take no
-    part. Fingerprinting and verification run on ``workers`` threads. ``on_progress`` is
-    called with the number of files read, then fingerprinted.
+    Paragraphs shorter than ``min_length`` characters (surrounding blanks aside) or of
+    fewer than ``min_words`` words take no part. Fingerprinting and verification run on
+    ``workers`` threads. ``on_progress(stage, done, total)`` is called as files are read
+    and fingerprinted and when clustering starts.
+
+    With ``focus`` (display names of files), only the clusters of their paragraphs are
+    made (``dedupe.focus``), cut to those paragraphs
+    and their representatives: what the hook reports, without clustering the rest.
     """
-    read: list[_File] = []
+    reading = reading or Reading(encoding=encoding, max_file_size=max_file_size)
+    chosen = [_File(path, display) for path, display in files]
+    stats = _stats(chosen)
+    known = cache.known_files(stats) if cache else {}
     skipped: list[str] = []
-    for path, display in files:
-        data = read_bytes(path, display=display, max_file_size=max_file_size)
-        content_hash = xxhash.xxh3_128_digest(data)
-        text = decode_text(data, display=display, encoding=encoding)
-        del data
-        if text is None:
-            skipped.append(display)
-        else:
-            read.append(_File(display, content_hash, split_paragraphs(text, path=display)))
-        on_progress(1)
-    known = cache.get(file.content_hash for file in read) if cache else {}
-    missing = [file for file in read if file.content_hash not in known]
+    undecodable: list[str] = []
+    read = 0
+    kept_files: list[_File] = []
+    for number, file in enumerate(chosen, start=1):
+        file.key = known.get(_stat_name(file), b"")
+        if not file.key:
+            read += 1
+            problem = _read(file, reading)
+            if problem == "binary":
+                skipped.append(file.display)
+                continue
+            if problem:
+                undecodable.append(problem)
+                continue
+        kept_files.append(file)
+        on_progress("reading", number, len(chosen))
+    records = cache.get(file.key for file in kept_files) if cache else {}
+    for file in kept_files:
+        file.record = records.get(file.key)
+        if file.record is None and file.paragraphs is None:  # known by stat, row pruned
+            read += 1
+            file.paragraphs = _reread(file, reading)
+    missing = [file for file in kept_files if file.record is None]
     computed = _fingerprint_files(missing, settings, workers=workers, on_progress=on_progress)
     if cache:
         cache.put(computed)
-    by_hash = {**known, **computed}
-    paragraphs = [paragraph for file in read for paragraph in file.paragraphs]
-    fingerprints = concatenate(
-        [by_hash[file.content_hash] for file in read], bands=settings.band_shape[0]
+        seen = {_stat_name(file): file.key for file in kept_files}
+        cache.record_files(
+            {name: (stats[name], key) for name, key in seen.items() if name in stats}
+        )
+    parts = [file.record for file in kept_files if file.record is not None]
+    fingerprints = concatenate([part.fingerprints for part in parts], bands=settings.band_shape[0])
+    places = (
+        np.concatenate([part.places for part in parts]) if parts else np.empty((0, 3), np.int64)
     )
-    kept = np.array([len(p.text.strip()) >= min_length for p in paragraphs], dtype=bool)
+    sizes = np.array([len(part.places) for part in parts], dtype=np.int64)
+    owner = np.repeat(np.arange(len(parts), dtype=np.int64), sizes)
+    local = np.arange(len(owner), dtype=np.int64) - (np.cumsum(sizes) - sizes)[owner]
+    kept = (places[:, 2] >= min_length) & (fingerprints.token_counts >= min_words)
     if not kept.all():
-        paragraphs = [paragraph for paragraph, keep in zip(paragraphs, kept, strict=True) if keep]
-        fingerprints = _take(fingerprints, kept)
-    texts = [paragraph.text for paragraph in paragraphs]
-    found = cluster_fingerprints(texts, fingerprints, settings, workers=workers)
-    clusters = attach_keys([paragraph.span for paragraph in paragraphs], found)
+        fingerprints = Fingerprints(  # band keys stay band-major: one pass per band
+            fingerprints.content[kept],
+            fingerprints.token_counts[kept],
+            fingerprints.band_keys.T[:, kept].T,
+        )
+        places, owner, local = places[kept], owner[kept], local[kept]
+    on_progress("clustering", 0, len(owner))
+    texts = ParagraphTexts(kept_files, owner, local, reading)
+    corpus = _corpus_key(kept_files, min_length=min_length, min_words=min_words, focus=focus)
+    found = cache.result(corpus) if cache else None
+    if found is not None and len(found.members) and int(found.members.max()) >= len(owner):
+        found = None  # not this corpus after all (a damaged row that kept its checksum)
+    if found is None:
+        if focus is None:
+            found = cluster_fingerprints(texts, fingerprints, settings, workers=workers)
+        else:
+            picked = [index for index, file in enumerate(kept_files) if file.display in focus]
+            at = np.flatnonzero(np.isin(owner, np.array(picked, dtype=np.int64)))
+            found = focus_clusters(texts, fingerprints, settings, focus=at, workers=workers)
+        if cache:
+            cache.put_result(corpus, found)
+    spans = _Spans(kept_files, owner, places)
+    clusters = attach_keys(spans, found)
+    positions = {spans[int(position)]: int(position) for position in found.members.tolist()}
     return Scan(
         clusters,
-        paragraphs,
-        files=[file.display for file in read],
+        texts,
+        paragraph_count=len(owner),
+        files=[file.display for file in kept_files],
         skipped_binary=skipped,
+        skipped_undecodable=undecodable,
+        read_files=read,
         fingerprinted_files=len(missing),
+        positions=positions,
     )
+
+
+def _corpus_key(
+    files: list[_File], *, min_length: int, min_words: int, focus: frozenset[str] | None
+) -> bytes:
+    """A hash of all the clusters depend on besides the settings (the cache adds those)."""
+    digest = xxhash.xxh3_128()
+    head = f"{min_length} {min_words} {sorted(focus) if focus is not None else None}"
+    digest.update(head.encode("utf-8", "surrogateescape"))
+    for file in files:
+        name = file.display.encode("utf-8", "surrogateescape")
+        digest.update(len(name).to_bytes(8, "little") + name + file.key)
+    return digest.digest()
+
+
+class _Spans(Sequence[Span]):
+    """The spans of the kept paragraphs, made only for the ones asked for."""
+
+    def __init__(self, files: list[_File], owner: I64, places: I64) -> None:
+        self._files, self._owner, self._places = files, owner, places
+
+    def __len__(self) -> int:
+        return len(self._owner)
+
+    @overload
+    def __getitem__(self, index: int) -> Span: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Span]: ...
+    def __getitem__(self, index: int | slice) -> Span | Sequence[Span]:
+        if isinstance(index, slice):
+            return [self[position] for position in range(len(self))[index]]
+        start, end, _ = self._places[index].tolist()
+        return Span(self._files[int(self._owner[index])].display, start, end)
+
+
+def _stat_name(file: _File) -> str:
+    return file.absolute
+
+
+def _stats(files: list[_File]) -> dict[str, FileStat]:
+    """The stat of each regular file (stdin and files that cannot be looked at have none).
+
+    Also sets each file's absolute name, the key of its stat row in the cache.
+    """
+    found: dict[str, FileStat] = {}
+    here = os.getcwd()
+    for file in files:
+        if file.display == STDIN and str(file.path) == STDIN:
+            continue
+        file.absolute = os.path.normpath(os.path.join(here, file.path))
+        try:
+            found[file.absolute] = FileStat.of(os.stat(file.path))
+        except OSError:
+            continue
+    return found
+
+
+def _bytes(file: _File, reading: Reading) -> bytes:
+    if file.display == STDIN and str(file.path) == STDIN:
+        return sys.stdin.buffer.read()
+    return read_bytes(file.path, display=file.display, max_file_size=reading.max_file_size)
+
+
+def _read(file: _File, reading: Reading) -> str:
+    """Read, hash and split a file; ``"binary"``, why it was skipped, or ``""`` when read."""
+    data = _bytes(file, reading)
+    file.key = xxhash.xxh3_128_digest(data)
+    try:
+        text = decode_text(
+            data,
+            display=file.display,
+            encoding=reading.encoding,
+            replace=reading.encoding_errors == "replace",
+        )
+    except CorpusError as error:
+        if reading.encoding_errors != "skip":
+            raise
+        return str(error).split("; give the right", 1)[0]
+    if text is None:
+        return "binary"
+    file.paragraphs = split_paragraphs(text, path=file.display, prose_only=reading.prose_only)
+    return ""
+
+
+def _reread(file: _File, reading: Reading) -> list[Paragraph]:
+    """The paragraphs of a file read again; an error if it changed since it was hashed."""
+    key = file.key
+    problem = _read(file, reading)
+    if file.key != key or problem or file.paragraphs is None:
+        raise CorpusError(f"{file.display}: changed while dedupe was running; run it again")
+    return file.paragraphs
 
 
 def _fingerprint_files(
@@ -113,25 +319,32 @@ def _fingerprint_files(
     settings: Settings,
     *,
     workers: int,
-    on_progress: Callable[[int], None],
-) -> dict[bytes, Fingerprints]:
-    """Fingerprints per content hash, computed a ``BATCH_SIZE`` of texts per worker at a time."""
-    result: dict[bytes, Fingerprints] = {}
+    on_progress: Callable[[str, int, int], None],
+) -> dict[bytes, FileRecord]:
+    """Records per content hash, computed a ``BATCH_SIZE`` of texts per worker at a time."""
+    result: dict[bytes, FileRecord] = {}
     batch: list[_File] = []
     size = 0
     texts_at_once = BATCH_SIZE * workers  # one batch for each thread
     for number, file in enumerate(files, start=1):
+        assert file.paragraphs is not None
         batch.append(file)
         size += len(file.paragraphs)
         if size >= texts_at_once or number == len(files):
-            texts = [paragraph.text for part in batch for paragraph in part.paragraphs]
+            texts = [paragraph.text for part in batch for paragraph in part.paragraphs or ()]
             whole = fingerprint(texts, settings, workers=workers)
             low = 0
             for part in batch:
-                high = low + len(part.paragraphs)
-                result[part.content_hash] = _take(whole, slice(low, high))
+                paragraphs = part.paragraphs or []
+                high = low + len(paragraphs)
+                places = np.array(
+                    [(p.span.start_line, p.span.end_line, len(p.text.strip())) for p in paragraphs],
+                    dtype=np.int64,
+                ).reshape(-1, 3)
+                part.record = FileRecord(_take(whole, slice(low, high)), places)
+                result[part.key] = part.record
                 low = high
-            on_progress(len(batch))
+            on_progress("fingerprinting", number, len(files))
             batch, size = [], 0
     return result
 

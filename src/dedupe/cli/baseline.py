@@ -2,24 +2,26 @@
 
 An entry is the multiset of its paragraphs' keys, a key being the hash of the paragraph's
 normalized text (``dedupe.normalize``), so edits elsewhere in a file, moved lines and
-renamed files do not matter. A cluster found later is *known* when its keys fit within
-one entry: the same paragraphs, or fewer of them. A new copy, or a paragraph joining two
-accepted clusters, makes the cluster new. Entries that no cluster fits any more are
-*stale*. The file is written atomically (a temporary file, then ``os.replace``).
+renamed files do not matter. A member of a cluster found later is *accepted* when an
+entry sharing a paragraph with the cluster holds its key (each copy in an entry accepts
+one member): accepted members stay accepted when the cluster grows, shrinks or moves,
+and only members no entry holds are reported, a new copy of an accepted paragraph
+included. An entry that shares no paragraph with any cluster is *stale*. The file is
+written atomically (a temporary file, then ``os.replace``).
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import xxhash
 
 from dedupe.atomic import replacing
-from dedupe.cluster import Cluster
+from dedupe.cluster import Cluster, Member
 from dedupe.corpus import Span
 from dedupe.errors import BaselineError
 from dedupe.normalize import normalize
@@ -42,12 +44,16 @@ def paragraph_key(text: str) -> str:
     return xxhash.xxh3_128_hexdigest(" ".join(normalize(text).split()).encode("utf-8"))
 
 
-def entries_for(clusters: Sequence[Cluster[Span]], texts: Mapping[Span, str]) -> list[Entry]:
+TextOf = Callable[[Span], str]
+"""The text of a clustered paragraph."""
+
+
+def entries_for(clusters: Sequence[Cluster[Span]], text_of: TextOf) -> list[Entry]:
     """Baseline entries accepting ``clusters``, in a stable order."""
     entries = {
         Entry(
-            tuple(sorted(paragraph_key(texts[span]) for span in cluster.keys)),
-            _preview(texts[cluster.representative.key]),
+            tuple(sorted(paragraph_key(text_of(span)) for span in cluster.keys)),
+            _preview(text_of(cluster.representative.key)),
         )
         for cluster in clusters
     }
@@ -55,26 +61,45 @@ def entries_for(clusters: Sequence[Cluster[Span]], texts: Mapping[Span, str]) ->
 
 
 def split_known(
-    clusters: Sequence[Cluster[Span]], entries: Sequence[Entry], texts: Mapping[Span, str]
+    clusters: Sequence[Cluster[Span]], entries: Sequence[Entry], text_of: TextOf
 ) -> tuple[list[Cluster[Span]], list[Entry]]:
-    """``(new clusters, stale entries)``: clusters no entry accepts, entries no cluster uses."""
-    counted = [Counter(entry.keys) for entry in entries]
+    """``(findings, stale entries)``: each cluster cut to the members no entry accepts.
+
+    A cluster whose representative alone is new is reported as the representative
+    against its first accepted member (Jaccard similarity is symmetric).
+    """
     by_key: dict[str, list[int]] = {}
     for index, entry in enumerate(entries):
         for key in set(entry.keys):
             by_key.setdefault(key, []).append(index)
     used: set[int] = set()
-    new: list[Cluster[Span]] = []
+    findings: list[Cluster[Span]] = []
     for cluster in clusters:
-        keys = Counter(paragraph_key(texts[span]) for span in cluster.keys)
-        first_key = next(iter(keys))
-        fits = [index for index in by_key.get(first_key, []) if keys <= counted[index]]
-        if fits:
-            used.update(fits)
-        else:
-            new.append(cluster)
+        keys = [paragraph_key(text_of(span)) for span in cluster.keys]
+        matching = {index for key in keys for index in by_key.get(key, [])}
+        used |= matching
+        accepted: Counter[str] = Counter()
+        for index in matching:
+            accepted |= Counter(entries[index].keys)
+        new: list[bool] = []
+        for key in keys:
+            new.append(accepted[key] == 0)
+            accepted[key] -= 1 if accepted[key] else 0
+        finding = _finding(cluster, new)
+        if finding is not None:
+            findings.append(finding)
     stale = [entry for index, entry in enumerate(entries) if index not in used]
-    return new, stale
+    return findings, stale
+
+
+def _finding(cluster: Cluster[Span], new: list[bool]) -> Cluster[Span] | None:
+    members = [member for member, fresh in zip(cluster.members[1:], new[1:], strict=True) if fresh]
+    if members:
+        return Cluster((cluster.representative, *members))
+    if not new[0]:
+        return None
+    first = cluster.members[1]
+    return Cluster((Member(first.key, 1.0), Member(cluster.representative.key, first.similarity)))
 
 
 def read_baseline(path: Path, *, display: str) -> list[Entry]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from dedupe.cli.report import FORMATS
+from dedupe.corpus import ENCODING_ERRORS
 from dedupe.errors import ConfigError, SettingsError
 from dedupe.settings import Settings
 
@@ -122,6 +123,15 @@ def _setting(name: str) -> Callable[[object], str | None]:
     return check
 
 
+def _choice(choices: tuple[str, ...]) -> Callable[[object], str | None]:
+    def check(value: object) -> str | None:
+        if isinstance(value, str) and value in choices:
+            return None
+        return f"must be one of {', '.join(choices)}, got {value!r}"
+
+    return check
+
+
 def _min_length(value: object) -> str | None:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return None
@@ -170,6 +180,9 @@ _CHECKS: dict[str, Callable[[object], str | None]] = {
     "seed": _setting("seed"),
     "encoding": _string,
     "min-length": _min_length,
+    "min-words": _min_length,
+    "encoding-errors": _choice(ENCODING_ERRORS),
+    "all-blocks": _boolean,
     "max-file-size": _size,
     "format": _format,
     "baseline": _string,

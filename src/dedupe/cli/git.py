@@ -1,4 +1,4 @@
-"""The files git tracks: the default corpus when neither paths nor configuration name one."""
+"""The files git sees: the default corpus when neither paths nor configuration name one."""
 
 from __future__ import annotations
 
@@ -19,10 +19,16 @@ def toplevel(cwd: Path) -> Path | None:
     return Path(done.strip()) if done.strip() else None
 
 
-def tracked_files(cwd: Path) -> list[str]:
-    """Every file git tracks in the repository of ``cwd``, relative to ``cwd``."""
-    listing = _git(["ls-files", "-z", "--cached", "--", ":/"], cwd)
-    return sorted(name for name in listing.split("\0") if name)
+def corpus_names(cwd: Path) -> list[str]:
+    """The files git tracks and the untracked files it does not ignore, relative to ``cwd``.
+
+    Untracked files count because a new file is a change like any other: a check run
+    before ``git add`` sees what the commit will hold.
+    """
+    listing = _git(
+        ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", ":/"], cwd
+    )
+    return sorted({name for name in listing.split("\0") if name})
 
 
 def _git(arguments: list[str], cwd: Path) -> str:

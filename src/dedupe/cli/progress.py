@@ -1,7 +1,9 @@
-"""A progress bar on stderr for long runs in a terminal, and nothing anywhere else.
+"""A progress line on stderr for long runs in a terminal, and nothing anywhere else.
 
-It draws only when the stream is a terminal and the run has already taken
-``DELAY_SECONDS``, so quick runs, pre-commit hooks and CI logs never see it. It redraws
+It names the stage (reading, fingerprinting, clustering: candidates and verification)
+and counts what that stage has done, so it never jumps backward: each stage starts its
+own count. It draws only when the stream is a terminal and the run has already taken
+``DELAY_SECONDS``, so quick runs, pre-commit hooks and CI logs never see it; it redraws
 one line in place at most ``1 / MIN_INTERVAL`` times a second and erases it when done.
 """
 
@@ -12,52 +14,54 @@ from collections.abc import Callable
 from typing import TextIO
 
 DELAY_SECONDS = 2.0
-"""Runs shorter than this show no bar."""
+"""Runs shorter than this show no progress line."""
 
 MIN_INTERVAL = 0.1
-_WIDTH = 30
+_UNITS = {"reading": "files", "fingerprinting": "files", "clustering": "paragraphs"}
 
 
 class Progress:
-    """Counts units of work done out of ``total`` and draws a bar when it is worth it."""
+    """Shows the current stage and how far it is, when it is worth it."""
 
     def __init__(
         self,
         stream: TextIO,
         *,
-        total: int,
-        label: str,
         enabled: bool = True,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._stream = stream
-        self._total = max(total, 1)
-        self._label = label
         self._enabled = enabled and _is_terminal(stream)
         self._clock = clock
         self._started = self._clock()
         self._drawn_at: float | None = None
-        self.done = 0
+        self._stage = ""
+        self.line = ""
+        """The last line drawn (or due), for tests."""
 
-    def advance(self, units: int = 1) -> None:
-        """Record ``units`` more units of work, redrawing the bar when due."""
-        self.done += units
+    def update(self, stage: str, done: int, total: int) -> None:
+        """Record that ``stage`` has done ``done`` of ``total`` units; redraw when due."""
+        changed = stage != self._stage
+        self._stage = stage
+        unit = _UNITS.get(stage, "")
+        self.line = (
+            f"dedupe: {stage} {total} {unit}".rstrip()
+            if stage == "clustering"
+            else f"dedupe: {stage} {done}/{total} {unit}".rstrip()
+        )
         if not self._enabled:
             return
         now = self._clock()
         if now - self._started < DELAY_SECONDS:
             return
-        if self._drawn_at is not None and now - self._drawn_at < MIN_INTERVAL:
+        if not changed and self._drawn_at is not None and now - self._drawn_at < MIN_INTERVAL:
             return
         self._drawn_at = now
-        share = min(self.done / self._total, 1.0)
-        filled = round(share * _WIDTH)
-        bar = "#" * filled + "-" * (_WIDTH - filled)
-        self._stream.write(f"\r{self._label} [{bar}] {share:4.0%}")
+        self._stream.write(f"\r\x1b[K{self.line}")
         self._stream.flush()
 
     def close(self) -> None:
-        """Erase the bar if one was drawn."""
+        """Erase the line if one was drawn."""
         if self._drawn_at is not None:
             self._stream.write("\r\x1b[K")
             self._stream.flush()
