@@ -101,6 +101,19 @@ def test_a_cache_of_another_library_version_is_cleared(tmp_path: Path) -> None:
     assert "was written by dedupe 1.0; clearing it" in warnings[0]
 
 
+def test_a_cache_of_an_older_schema_is_named_as_such_and_rebuilt(tmp_path: Path) -> None:
+    """An older schema has other tables: the warning says schema, not 'not a dedupe cache'."""
+    warnings: list[str] = []
+    open_cache(tmp_path, warnings).put({b"file": record(TEXTS)})
+    with sqlite3.connect(tmp_path / CACHE_FILE_NAME) as connection:
+        connection.execute("DROP TABLE files")
+        connection.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
+    rebuilt = open_cache(tmp_path, warnings)
+    assert rebuilt.get([b"file"]) == {}
+    assert len(warnings) == 1
+    assert "schema 2, expected" in warnings[0]
+
+
 @pytest.mark.parametrize(
     "damage",
     [

@@ -333,13 +333,15 @@ class FingerprintCache:
             )
             self._run = self._next_run(connection)
             return
-        if not {"meta", "fingerprints", "stamps", "files", "results"} <= tables:
+        if "meta" not in tables:
             raise CacheDamagedError("not a dedupe cache")
         meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
         if meta.get("application") != _APPLICATION:
             raise CacheDamagedError("not a dedupe cache")
-        if meta.get("schema") != SCHEMA_VERSION:
+        if meta.get("schema") != SCHEMA_VERSION:  # an older cache lacks tables: say so first
             raise CacheDamagedError(f"schema {meta.get('schema')}, expected {SCHEMA_VERSION}")
+        if not {"fingerprints", "stamps", "files", "results"} <= tables:
+            raise CacheDamagedError("not a dedupe cache")
         if meta.get("library") != self._version:
             self._warn(
                 f"cache {self.path.as_posix()} was written by dedupe {meta.get('library')}; "
