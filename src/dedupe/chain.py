@@ -65,7 +65,9 @@ def cluster_groups(
     pairs = candidate_pairs(
         distinct_columns, count=len(groups), shared=settings.shared_bands, workers=workers
     )
-    verifier = CorpusVerifier(texts, groups.first, settings.ngram, workers=workers)
+    verifier = CorpusVerifier(
+        texts, groups.first, settings.ngram, workers=workers, shingle=settings.shingle
+    )
     similarities = verifier.jaccard(pairs)
     near = similarities >= settings.threshold
     return expand(groups, assign(len(groups), pairs[near], similarities[near]))
