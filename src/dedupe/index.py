@@ -197,6 +197,7 @@ class Index:
             seed=stored.seed,
             bands=stored.bands,
             rows=stored.rows,
+            shingle=stored.shingle,
         )
         store = index._store
         store.restore(
