@@ -19,15 +19,9 @@ import xxhash
 from dedupe.cache import FingerprintCache
 from dedupe.chain import cluster_fingerprints
 from dedupe.cluster import Cluster, attach_keys
-from dedupe.corpus import (
-    MAX_FILE_SIZE,
-    Paragraph,
-    Span,
-    decode_text,
-    read_bytes,
-    split_paragraphs,
-)
+from dedupe.corpus import MAX_FILE_SIZE, Paragraph, Span, read_bytes
 from dedupe.fingerprint import BATCH_SIZE, Fingerprints, concatenate, fingerprint
+from dedupe.records import DEFAULT_READING, Reading, file_units
 from dedupe.settings import Settings
 
 
@@ -63,24 +57,26 @@ def scan_files(
     workers: int = 1,
     on_progress: Callable[[int], None] = lambda units: None,
     max_file_size: int = MAX_FILE_SIZE,
+    reading: Reading = DEFAULT_READING,
 ) -> Scan:
     """Cluster the paragraphs of ``files`` (``(path, display name)``, in report order).
 
     Paragraphs shorter than ``min_length`` characters (surrounding blanks aside) take no
     part. Fingerprinting and verification run on ``workers`` threads. ``on_progress`` is
-    called with the number of files read, then fingerprinted.
+    called with the number of files read, then fingerprinted. ``reading`` says how
+    record files (JSON Lines, CSV, Parquet) and text files are cut into units.
     """
     read: list[_File] = []
     skipped: list[str] = []
     for path, display in files:
         data = read_bytes(path, display=display, max_file_size=max_file_size)
-        content_hash = xxhash.xxh3_128_digest(data)
-        text = decode_text(data, display=display, encoding=encoding)
+        content_hash = xxhash.xxh3_128_digest(data + reading.key(display))
+        units = file_units(data, display=display, encoding=encoding, reading=reading)
         del data
-        if text is None:
+        if units is None:
             skipped.append(display)
         else:
-            read.append(_File(display, content_hash, split_paragraphs(text, path=display)))
+            read.append(_File(display, content_hash, units))
         on_progress(1)
     known = cache.get(file.content_hash for file in read) if cache else {}
     missing = [file for file in read if file.content_hash not in known]

@@ -159,9 +159,9 @@ def settings_from(options: Options) -> Settings:
         raise TypeError(
             f"unknown option {unknown[0]!r}; the options are {', '.join(sorted(known))}"
         )
-    if "ngram" in options:
-        return Settings(**options)
-    return Settings(**options, ngram=default_ngram(options.get("shingle", DEFAULT_SHINGLE)))
+    if "ngram" not in options:
+        options = {**options, "ngram": default_ngram(options.get("shingle", DEFAULT_SHINGLE))}
+    return Settings(**options)
 
 
 def default_ngram(shingle: str) -> int:

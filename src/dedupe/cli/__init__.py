@@ -22,7 +22,7 @@ from typing import Any, NoReturn
 
 from dedupe import __version__
 from dedupe.cache import FingerprintCache
-from dedupe.cli import report
+from dedupe.cli import dedup, report
 from dedupe.cli.baseline import (
     BASELINE_FILE_NAME,
     entries_for,
@@ -37,13 +37,15 @@ from dedupe.cluster import Cluster
 from dedupe.corpus import MAX_FILE_SIZE, Span, corpus_files, find_files, selected
 from dedupe.errors import DedupeError, OutputError, SettingsError, UsageError
 from dedupe.parallel import available_cores
+from dedupe.records import Reading
 from dedupe.scan import Scan, scan_files
 from dedupe.settings import (
-    DEFAULT_NGRAM,
     DEFAULT_NUM_PERM,
     DEFAULT_SEED,
+    DEFAULT_SHINGLE,
     DEFAULT_THRESHOLD,
     Settings,
+    default_ngram,
 )
 
 EXIT_CLEAN = 0
@@ -112,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     for command in (check, hook, baseline):
         _add_common_options(command)
+        dedup.add_record_options(command)
+    dedup.add_parser(commands)
     return parser
 
 
@@ -141,7 +145,11 @@ def _add_common_options(parser: argparse.ArgumentParser) -> None:
         type=float,
         help=f"minimum Jaccard similarity, in (0, 1] (default {DEFAULT_THRESHOLD})",
     )
-    parser.add_argument("--ngram", type=int, help=f"words per shingle (default {DEFAULT_NGRAM})")
+    parser.add_argument(
+        "--ngram",
+        type=int,
+        help=dedup.NGRAM_HELP,
+    )
     parser.add_argument(
         "--num-perm", type=int, help=f"MinHash permutations (default {DEFAULT_NUM_PERM})"
     )
@@ -225,6 +233,7 @@ class _Run:
     cache_dir: Path | None
     progress: bool
     verbose: bool
+    reading: Reading
 
 
 def _run(arguments: argparse.Namespace) -> _Run:
@@ -238,11 +247,13 @@ def _run(arguments: argparse.Namespace) -> _Run:
         configured = config.get(name)
         return default if configured is None else configured
 
+    shingle = pick("shingle", DEFAULT_SHINGLE)
     settings = Settings(
         threshold=pick("threshold", DEFAULT_THRESHOLD),
         num_perm=pick("num-perm", DEFAULT_NUM_PERM),
-        ngram=pick("ngram", DEFAULT_NGRAM),
+        ngram=pick("ngram", default_ngram(shingle)),
         seed=pick("seed", DEFAULT_SEED),
+        shingle=shingle,
     )
     min_length = pick("min-length", 0)
     if min_length < 0:
@@ -263,6 +274,7 @@ def _run(arguments: argparse.Namespace) -> _Run:
         cache_dir=cache_dir if use_cache else None,
         progress=not arguments.no_progress,
         verbose=arguments.verbose,
+        reading=dedup.reading_from(arguments, encoding=pick("encoding", "utf-8")),
     )
 
 
@@ -333,6 +345,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": _check,
     "hook": _check,
     "baseline": _baseline,
+    "dedup": dedup.run,
 }
 
 
@@ -392,6 +405,7 @@ def _scan(run: _Run, files: list[tuple[Path, str]]) -> Scan:
             workers=available_cores(),
             on_progress=progress.advance,
             max_file_size=run.max_file_size,
+            reading=run.reading,
         )
     finally:
         progress.close()

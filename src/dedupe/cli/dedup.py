@@ -1,0 +1,269 @@
+"""``dedupe dedup INPUT... --output OUT``: write the kept records, in the input's format.
+
+The records of all inputs (files, or folders walked as ``dedupe check`` walks them, in
+sorted path order) are clustered together; what is kept is each cluster's representative
+and every record in no cluster, as ``dedupe.deduplicate`` keeps them. The output has the
+inputs' format, each kept record's bytes (JSON Lines, CSV, TSV) or values (Parquet) as
+read, in input order; ``--annotate`` writes every record with ``cluster`` (the location of
+its representative), ``similarity`` and ``keep`` added. Records skipped as invalid are
+written as they were. The output is replaced atomically, and never one of the inputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, cast
+
+import numpy as np
+
+from dedupe.atomic import replacing
+from dedupe.chain import find_clusters
+from dedupe.cli import report
+from dedupe.cli.progress import Progress
+from dedupe.cluster import PositionClusters
+from dedupe.corpus import Span, find_files
+from dedupe.errors import SettingsError, UsageError
+from dedupe.parallel import available_cores
+from dedupe.records import (
+    UNITS,
+    Reading,
+    RecordWriter,
+    Skipped,
+    Verdict,
+    format_of,
+    read_records,
+)
+from dedupe.settings import (
+    DEFAULT_CHAR_NGRAM,
+    DEFAULT_NGRAM,
+    DEFAULT_NUM_PERM,
+    DEFAULT_SEED,
+    DEFAULT_THRESHOLD,
+    KEEP_POLICIES,
+    SHINGLES,
+    Options,
+    settings_from,
+)
+
+EXAMPLES = """\
+examples:
+  dedupe dedup data.jsonl --output kept.jsonl            drop near-duplicate records
+  dedupe dedup a.csv b.csv --text-column body -o out.csv  two CSV files, text in "body"
+  dedupe dedup data.jsonl --annotate -o all.jsonl         every record, with its cluster
+  dedupe dedup zh.jsonl --shingle char -o kept.jsonl      Chinese or Japanese text
+"""
+
+NGRAM_HELP = (
+    f"words (default {DEFAULT_NGRAM}) or characters (default {DEFAULT_CHAR_NGRAM}) per shingle"
+)
+
+
+def add_record_options(parser: argparse.ArgumentParser) -> None:
+    """Where records keep their text, and the shingle kind: for ``check`` and ``dedup``."""
+    parser.add_argument(
+        "--text-field",
+        metavar="PATH",
+        help="JSON Lines: the field holding the text, dotted for nested fields (default text)",
+    )
+    parser.add_argument(
+        "--text-column", metavar="NAME", help="CSV, TSV, Parquet: the text column (default text)"
+    )
+    parser.add_argument(
+        "--unit",
+        choices=UNITS,
+        help="text files: compare paragraphs, lines or whole files (default paragraph)",
+    )
+    parser.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="pass over records without a text (counted) instead of stopping",
+    )
+    parser.add_argument(
+        "--shingle",
+        choices=SHINGLES,
+        help="shingles of words, or of characters for unspaced scripts (default word)",
+    )
+
+
+def reading_from(arguments: argparse.Namespace, *, encoding: str = "utf-8") -> Reading:
+    """The ``Reading`` the command line asks for."""
+    given = {
+        name: getattr(arguments, name)
+        for name in ("text_field", "text_column", "unit")
+        if getattr(arguments, name, None) is not None
+    }
+    return Reading(**given, skip_invalid=arguments.skip_invalid, encoding=encoding)
+
+
+def add_parser(commands: Any) -> None:
+    """Add the ``dedup`` command to the ``dedupe`` command's subparsers."""
+    summary = "write the records of INPUT without their near-duplicates, in the same format"
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "dedup",
+        help=summary,
+        description=summary[0].upper() + summary[1:] + ".",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files and folders to read")
+    parser.add_argument(
+        "-o", "--output", required=True, metavar="OUT", help="the file to write (replaced)"
+    )
+    parser.add_argument(
+        "--annotate",
+        action="store_true",
+        help="write every record, with cluster, similarity and keep fields",
+    )
+    parser.add_argument(
+        "--keep", choices=KEEP_POLICIES, help="which record of a cluster is kept (default first)"
+    )
+    add_record_options(parser)
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        help=f"minimum Jaccard similarity, in (0, 1] (default {DEFAULT_THRESHOLD})",
+    )
+    parser.add_argument(
+        "--ngram",
+        type=int,
+        help=NGRAM_HELP,
+    )
+    parser.add_argument(
+        "--num-perm", type=int, help=f"MinHash permutations (default {DEFAULT_NUM_PERM})"
+    )
+    parser.add_argument("--seed", type=int, help=f"MinHash seed (default {DEFAULT_SEED})")
+    parser.add_argument("--encoding", help="text encoding of the files (default utf-8)")
+    parser.add_argument(
+        "--no-progress", action="store_true", help="never draw the progress bar on stderr"
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an unexpected error"
+    )
+
+
+def run(arguments: argparse.Namespace) -> int:
+    """Read, cluster, write; the summary goes to stderr. Exit 0: dropping is the job."""
+    given = {
+        name: value
+        for name in ("threshold", "ngram", "num_perm", "seed", "keep", "shingle")
+        if (value := getattr(arguments, name)) is not None
+    }
+    settings = settings_from(cast(Options, given))
+    reading = reading_from(arguments, encoding=arguments.encoding or "utf-8")
+    files = find_files(arguments.inputs)
+    if not files:
+        raise UsageError("no input files found; name files or folders with records")
+    kinds = {format_of(display) for _, display in files}
+    if len(kinds) > 1:
+        raise UsageError(
+            f"the inputs mix formats ({', '.join(sorted(kinds))}); give files of one format"
+        )
+    output = Path(arguments.output)
+    _check_output(output, files)
+    progress = Progress(
+        sys.stderr, total=2 * len(files), label="dedupe", enabled=not arguments.no_progress
+    )
+    skipped = Skipped()
+    texts: list[str] = []
+    numbers: list[int] = []
+    lines: list[int] = []
+    counts: list[int] = []
+    try:
+        for path, display in files:
+            before = len(texts)
+            for record in read_records(path, display=display, reading=reading, skipped=skipped):
+                texts.append(record.text)
+                numbers.append(record.number)
+                lines.append(record.span.start_line)
+            counts.append(len(texts) - before)
+            progress.advance()
+        found = find_clusters(texts, settings, workers=available_cores())
+        verdicts = _Verdicts(found, files, counts, np.array(numbers), np.array(lines))
+        with replacing(output) as temporary:
+            kind = kinds.pop()
+            with RecordWriter(
+                temporary, kind=kind, reading=reading, annotate=arguments.annotate
+            ) as writer:
+                for index, (path, display) in enumerate(files):
+                    writer.add(path, display=display, verdicts=verdicts.of_file(index))
+                    progress.advance()
+    finally:
+        progress.close()
+    for reason in skipped.reasons if len(skipped) <= 10 else skipped.reasons[:10]:
+        _say(f"skipped {reason}")
+    kept = int(verdicts.kept.sum())
+    summary = f"{len(texts) - kept} near-duplicate records dropped, {kept} kept"
+    if arguments.annotate:
+        summary = f"{len(texts) - kept} near-duplicate records marked keep=false, {kept} kept"
+    if len(skipped):
+        summary += f", {len(skipped)} invalid records skipped (written as they were)"
+    _say(f"{summary}; {len(texts)} records in {len(files)} files; wrote {output.as_posix()}")
+    return 0
+
+
+class _Verdicts:
+    """Per record of every input: kept or not, its representative and similarity."""
+
+    def __init__(
+        self,
+        found: PositionClusters,
+        files: Sequence[tuple[Path, str]],
+        counts: Sequence[int],
+        numbers: np.ndarray,
+        lines: np.ndarray,
+    ) -> None:
+        total = len(numbers)
+        sizes = np.diff(found.offsets)
+        leaders = np.repeat(found.members[found.offsets[:-1]], sizes)
+        self.leader = np.full(total, -1, dtype=np.int64)
+        self.leader[found.members] = leaders
+        self.similarity = np.zeros(total, dtype=np.float64)
+        self.similarity[found.members] = found.similarities
+        self.kept = (self.leader < 0) | (self.leader == np.arange(total))
+        self._files = files
+        self._owner = np.repeat(np.arange(len(files)), counts)
+        self._lines = lines
+        self._starts = np.concatenate(([0], np.cumsum(counts)))
+        self._numbers = numbers
+
+    def of_file(self, index: int) -> Callable[[int], Verdict]:
+        """The verdict function of one input file, by record number."""
+        low, high = int(self._starts[index]), int(self._starts[index + 1])
+        numbers = self._numbers[low:high]  # ascending: the file's valid records
+
+        def verdict(number: int) -> Verdict:
+            position = low + int(np.searchsorted(numbers, number))
+            if position >= high or self._numbers[position] != number:
+                return Verdict(keep=True)  # skipped as invalid: written as it was
+            leader = int(self.leader[position])
+            if leader < 0:
+                return Verdict(keep=True)
+            where = Span(self._files[self._owner[leader]][1], int(self._lines[leader]), 0)
+            return Verdict(
+                keep=bool(self.kept[position]),
+                cluster=str(where),
+                similarity=float(self.similarity[position]),
+            )
+
+        return verdict
+
+
+def _check_output(output: Path, files: Sequence[tuple[Path, str]]) -> None:
+    if output.is_dir():
+        raise SettingsError(f"--output must name a file, got the folder {output.as_posix()!r}")
+    if not output.parent.exists() and str(output.parent):
+        raise SettingsError(f"--output: no such folder {output.parent.as_posix()!r}")
+    if output.exists():
+        for path, display in files:
+            if os.path.samefile(path, output):
+                raise SettingsError(
+                    f"--output must not be an input ({display}); write to another file"
+                )
+
+
+def _say(message: str) -> None:
+    print(f"dedupe: {report.shown(message)}", file=sys.stderr)
