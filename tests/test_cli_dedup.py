@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from dedupe.cli import main
+from tests.test_pipeline_api import CHINESE
 
 FOX = "the quick brown fox jumps over the lazy dog near the river bank today"
 OTHER = "an entirely different sentence about the weather in the mountains"
@@ -117,9 +118,7 @@ def test_keep_longest_and_text_lines(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 def test_chinese_needs_character_shingles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    first = "今天天气很好，我们去公园散步吧。公园里有很多人在跑步，孩子们在草地上玩耍。"
-    second = "今天天气很好，我们去公园散步。公园里有很多人在跑步，孩子们在草地上玩耍。"
-    lines = [json.dumps({"text": text}, ensure_ascii=False) + "\n" for text in (first, second)]
+    lines = [json.dumps({"text": text}, ensure_ascii=False) + "\n" for text in CHINESE]
     Path("zh.jsonl").write_text("".join(lines), encoding="utf-8")
     assert run("dedup", "zh.jsonl", "-o", "words.jsonl") == 0
     assert Path("words.jsonl").read_text(encoding="utf-8") == "".join(lines)

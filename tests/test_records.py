@@ -151,5 +151,5 @@ def test_text_units(tmp_path: Path, unit: str, expected: list[tuple[str, Span]])
 def test_reading_options_are_checked() -> None:
     with pytest.raises(SettingsError, match="unit must be one of paragraph, line, file"):
         Reading(unit="page")  # type: ignore[arg-type]
-    with pytest.raises(SettingsError, match="text_field must name a field, got 'a..b'"):
+    with pytest.raises(SettingsError, match=r"text_field must name a field, got 'a\.\.b'"):
         Reading(text_field="a..b")

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from dedupe.arrays import Growing
+from dedupe.arrays import Growing, gather_segments
 from dedupe.assign import Assignment
-from dedupe.chain import expand
-from dedupe.cluster import Cluster, attach_keys
+from dedupe.chain import expand, find_clusters
+from dedupe.cluster import Cluster, attach_keys, kept
 from dedupe.errors import IndexFileError
 from dedupe.fingerprint import BATCH_SIZE, fingerprint_batch
 from dedupe.grouping import Groups
@@ -125,19 +125,53 @@ class Index:
         """
         if not isinstance(text, str):
             raise TypeError(f"text must be str, got {type(text).__name__}")
-        distinct, similarities = self._store.query(fingerprint_batch([text], self.settings))
+        return self.query_many([text])[0]
+
+    def query_many(self, texts: Iterable[str]) -> list[list[tuple[Key, float]]]:
+        """``query`` of each text, a ``BATCH_SIZE`` of them fingerprinted and verified at once."""
+        queries = list(texts)
+        if isinstance(texts, (str, bytes)):
+            raise TypeError("texts must be a collection of str, not a single str; use query")
+        for position, text in enumerate(queries):
+            if not isinstance(text, str):
+                raise TypeError(f"texts[{position}] must be str, got {type(text).__name__}")
         group_of = self._group_of.values
-        positions = np.flatnonzero(np.isin(group_of, distinct))
-        similarity_of = np.zeros(len(self._first), dtype=np.float64)
-        similarity_of[distinct] = similarities
-        found = similarity_of[group_of[positions]]
-        order = np.lexsort((positions, -found))
-        return [
-            (self._keys[index], similarity)
-            for index, similarity in zip(
-                positions[order].tolist(), found[order].tolist(), strict=True
-            )
-        ]
+        by_group = np.argsort(group_of, kind="stable")  # positions, grouped by distinct text
+        group_starts = np.searchsorted(group_of[by_group], np.arange(len(self._first) + 1))
+        result: list[list[tuple[Key, float]]] = [[] for _ in queries]
+        for low in range(0, len(queries), BATCH_SIZE):
+            batch = fingerprint_batch(queries[low : low + BATCH_SIZE], self.settings)
+            rows, distinct, similarities = self._store.query(batch)
+            sizes = group_starts[distinct + 1] - group_starts[distinct]
+            positions = by_group[gather_segments(group_starts[distinct], sizes)]
+            rows, similarities = np.repeat(rows, sizes), np.repeat(similarities, sizes)
+            order = np.lexsort((positions, -similarities, rows))
+            for row, position, similarity in zip(
+                (rows[order] + low).tolist(),
+                positions[order].tolist(),
+                similarities[order].tolist(),
+                strict=True,
+            ):
+                result[row].append((self._keys[position], similarity))
+        return result
+
+    def add_if_new(
+        self, texts: Mapping[Key, str] | Iterable[str], *, keys: Iterable[Key] | None = None
+    ) -> list[Key]:
+        """Add only the texts that are near no text of the index; return their keys.
+
+        Texts are taken in order, so a text near an earlier one of the same call is not
+        added either (it would be a member of that text's cluster). Keys are as for ``add``.
+        """
+        new_keys, new_texts = _keys_and_texts(texts, keys, first=len(self))
+        self._check_keys(new_keys)
+        known = self.query_many(new_texts)
+        fresh = [position for position, found in enumerate(known) if not found]
+        among = find_clusters([new_texts[position] for position in fresh], self.settings)
+        chosen = [fresh[row] for row in np.flatnonzero(kept(among, len(fresh))).tolist()]
+        added = [new_keys[position] for position in chosen]
+        self.add([new_texts[position] for position in chosen], keys=added)
+        return added
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the index to ``path`` atomically (see ``dedupe.indexfile``)."""
