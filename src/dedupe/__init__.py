@@ -11,7 +11,7 @@ from dedupe.api import find_duplicates, find_duplicates_in_files
 from dedupe.cluster import Cluster, Member
 from dedupe.corpus import Span
 from dedupe.dask.inputs import TextFiles
-from dedupe.errors import CorpusError, DedupeError, IndexFileError, SettingsError
+from dedupe.errors import CorpusError, DedupeError, IndexFileError, RecordError, SettingsError
 from dedupe.index import Index
 from dedupe.settings import Settings
 from dedupe.stream import deduplicate
@@ -23,6 +23,7 @@ __all__ = [
     "Index",
     "IndexFileError",
     "Member",
+    "RecordError",
     "Settings",
     "SettingsError",
     "Span",

@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,14 +113,19 @@ def format_of(name: str) -> Format:
 
 
 def read_records(
-    path: Path,
+    path: str | os.PathLike[str],
     *,
-    display: str,
+    display: str | None = None,
     reading: Reading = DEFAULT_READING,
     skipped: Skipped | None = None,
     max_file_size: int = MAX_FILE_SIZE,
 ) -> Iterator[Record]:
-    """Stream the records of a file with their texts (see the module docstring)."""
+    """Stream the records of a file with their texts (see the module docstring).
+
+    ``display`` is the file's name in spans and messages (default: ``path`` as given).
+    """
+    path = Path(path)
+    display = path.as_posix() if display is None else display
     kind = format_of(display)
     if kind == "parquet":
         yield from _parquet_records(path, display, reading, skipped)
