@@ -48,35 +48,39 @@ from datatrove.pipeline.dedup.minhash import MinhashConfig
 from datatrove.pipeline.readers import JsonlReader
 from datatrove.pipeline.writers.jsonl import JsonlWriter
 
-corpus, work, tasks = sys.argv[1], sys.argv[2], int(sys.argv[3])
-config = MinhashConfig(n_grams={ngram})
-def reader():
-    return JsonlReader(corpus, glob_pattern="corpus.jsonl", id_key="id")
-stage1 = LocalPipelineExecutor(
-    pipeline=[reader(), MinhashDedupSignature(output_folder=f"{{work}}/signatures", config=config)],
-    tasks=tasks, logging_dir=f"{{work}}/logs/signatures",
-)
-stage2 = LocalPipelineExecutor(
-    pipeline=[MinhashDedupBuckets(
-        input_folder=f"{{work}}/signatures", output_folder=f"{{work}}/buckets", config=config
-    )],
-    tasks=config.num_buckets, workers=tasks, logging_dir=f"{{work}}/logs/buckets", depends=stage1,
-)
-stage3 = LocalPipelineExecutor(
-    pipeline=[MinhashDedupCluster(
-        input_folder=f"{{work}}/buckets", output_folder=f"{{work}}/remove_ids", config=config
-    )],
-    tasks=1, logging_dir=f"{{work}}/logs/clusters", depends=stage2,
-)
-stage4 = LocalPipelineExecutor(
-    pipeline=[
-        reader(),
-        MinhashDedupFilter(input_folder=f"{{work}}/remove_ids"),
-        JsonlWriter(f"{{work}}/output", compression=None),
-    ],
-    tasks=tasks, logging_dir=f"{{work}}/logs/filter", depends=stage3,
-)
-stage4.run()
+if __name__ == "__main__":  # the executor starts processes that import this file
+    corpus, work, tasks = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    config = MinhashConfig(n_grams={ngram})
+    def reader():
+        return JsonlReader(corpus, glob_pattern="corpus.jsonl", id_key="id")
+    stage1 = LocalPipelineExecutor(
+        pipeline=[
+            reader(), MinhashDedupSignature(output_folder=f"{{work}}/signatures", config=config)
+        ],
+        tasks=tasks, logging_dir=f"{{work}}/logs/signatures",
+    )
+    stage2 = LocalPipelineExecutor(
+        pipeline=[MinhashDedupBuckets(
+            input_folder=f"{{work}}/signatures", output_folder=f"{{work}}/buckets", config=config
+        )],
+        tasks=config.num_buckets, workers=tasks, depends=stage1,
+        logging_dir=f"{{work}}/logs/buckets",
+    )
+    stage3 = LocalPipelineExecutor(
+        pipeline=[MinhashDedupCluster(
+            input_folder=f"{{work}}/buckets", output_folder=f"{{work}}/remove_ids", config=config
+        )],
+        tasks=1, logging_dir=f"{{work}}/logs/clusters", depends=stage2,
+    )
+    stage4 = LocalPipelineExecutor(
+        pipeline=[
+            reader(),
+            MinhashDedupFilter(input_folder=f"{{work}}/remove_ids"),
+            JsonlWriter(f"{{work}}/output", compression=None),
+        ],
+        tasks=tasks, logging_dir=f"{{work}}/logs/filter", depends=stage3,
+    )
+    stage4.run()
 """
 
 
