@@ -141,6 +141,16 @@ def test_check_reads_records_and_names_their_lines(
     assert "data.jsonl:1: no field 'text'" in capsys.readouterr().err
 
 
+def test_record_files_have_no_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dedupe.corpus import MAX_FILE_SIZE
+
+    monkeypatch.chdir(tmp_path)
+    big = f'{{"text": "{FOX}", "pad": "{"x" * MAX_FILE_SIZE}"}}\n'
+    Path("big.jsonl").write_text(f'{big}{{"text": "{FOX}!"}}\n')
+    assert run("dedup", "big.jsonl", "-o", "out.jsonl") == 0
+    assert Path("out.jsonl").read_text() == big
+
+
 @pytest.mark.parametrize(
     ("files", "argv", "message"),
     [

@@ -25,6 +25,7 @@ import csv
 import io
 import json
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -443,7 +444,8 @@ class RecordWriter:
         """Kept units, each followed by a blank line (paragraphs) or a line end (lines)."""
         assert self._text is not None
         end = "\n\n" if self._reading.unit == "paragraph" else "\n"
-        for record in read_records(path, display=display, reading=self._reading):
+        read = read_records(path, display=display, reading=self._reading, max_file_size=sys.maxsize)
+        for record in read:
             if verdicts(record.number).keep:
                 self._text.write(f"{record.text}{end}")
 

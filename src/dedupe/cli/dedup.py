@@ -154,7 +154,11 @@ def run(arguments: argparse.Namespace) -> int:
     }
     settings = settings_from(cast(Options, given))
     reading = reading_from(arguments, encoding=arguments.encoding or "utf-8")
-    files = find_files(arguments.inputs)
+    passed_over: list[tuple[str, str]] = []
+    # Records are streamed, so no size limit: only FIFOs, devices and the like are skipped.
+    files = find_files(arguments.inputs, max_file_size=sys.maxsize, skipped=passed_over)
+    for name, reason in passed_over:
+        _say(f"warning: skipped {name}: {reason}")
     if not files:
         raise UsageError("no input files found; name files or folders with records")
     kinds = {format_of(display) for _, display in files}
@@ -175,7 +179,10 @@ def run(arguments: argparse.Namespace) -> int:
     try:
         for path, display in files:
             before = len(texts)
-            for record in read_records(path, display=display, reading=reading, skipped=skipped):
+            records = read_records(
+                path, display=display, reading=reading, skipped=skipped, max_file_size=sys.maxsize
+            )
+            for record in records:
                 texts.append(record.text)
                 numbers.append(record.number)
                 lines.append(record.span.start_line)
