@@ -18,8 +18,8 @@ Shingle = Literal["word", "char"]
 """What a shingle is made of: ``ngram`` words, or ``ngram`` characters (unspaced scripts)."""
 DEFAULT_SHINGLE: Shingle = "word"
 SHINGLES: tuple[Shingle, ...] = get_args(Shingle)
-DEFAULT_CHAR_NGRAM = 5
-"""Character 5-grams: chosen by the quality benchmark on Chinese, Japanese and French
+DEFAULT_CHAR_NGRAM = 4
+"""Character 4-grams: chosen by the language benchmark on Chinese, Japanese and French
 (docs/tuning.md)."""
 DEFAULT_SEED = 1
 Keep = Literal["first", "longest"]
