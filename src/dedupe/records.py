@@ -220,14 +220,18 @@ def _valid(raw: _Raw, reading: Reading, skipped: Skipped | None) -> Record | Non
 
 def _jsonl_raws(file: IO[str], display: str, reading: Reading) -> Iterator[_Raw]:
     path = reading.text_field.split(".")
+    for number, line_number, line in _jsonl_lines(file):
+        text, problem = _field_text(line, path, reading.text_field)
+        yield _Raw(number, Span(display, line_number, line_number), text, problem, line)
+
+
+def _jsonl_lines(file: IO[str]) -> Iterator[tuple[int, int, str]]:
+    """``(record number, line number, line)`` of the non-blank lines: the records."""
     number = 0
     for line_number, line in enumerate(file, start=1):
-        if not line.strip():
-            continue
-        span = Span(display, line_number, line_number)
-        text, problem = _field_text(line, path, reading.text_field)
-        yield _Raw(number, span, text, problem, line)
-        number += 1
+        if line.strip():
+            yield number, line_number, line
+            number += 1
 
 
 def _field_text(line: str, path: list[str], name: str) -> tuple[str | None, str]:
@@ -402,20 +406,20 @@ class RecordWriter:
             return
         with _open_text(path, display, self._reading.encoding) as file:
             if self._kind == "jsonl":
-                self._add_jsonl(_jsonl_raws(file, display, self._reading), verdicts)
+                self._add_jsonl(_jsonl_lines(file), verdicts)
             else:
                 self._add_csv(
                     _csv_raws(file, display, self._kind, self._reading), display, verdicts
                 )
 
-    def _add_jsonl(self, raws: Iterable[_Raw], verdicts: Verdicts) -> None:
+    def _add_jsonl(self, lines: Iterable[tuple[int, int, str]], verdicts: Verdicts) -> None:
         assert self._text is not None
-        for raw in raws:
-            verdict = verdicts(raw.number)
+        for number, _, line in lines:
+            verdict = verdicts(number)
             if self._annotate:
-                self._text.write(_annotated_json(raw.raw, verdict))
+                self._text.write(_annotated_json(line, verdict))
             elif verdict.keep:
-                self._text.write(raw.raw if raw.raw.endswith("\n") else f"{raw.raw}\n")
+                self._text.write(line if line.endswith("\n") else f"{line}\n")
 
     def _add_csv(self, raws: Iterable[_Raw], display: str, verdicts: Verdicts) -> None:
         assert self._text is not None

@@ -241,20 +241,24 @@ class _Verdicts:
         """The verdict function of one input file, by record number."""
         low, high = int(self._starts[index]), int(self._starts[index + 1])
         numbers = self._numbers[low:high]  # ascending: the file's valid records
+        count = int(numbers[-1]) + 1 if len(numbers) else 0
+        keep = np.ones(count, dtype=bool)
+        keep[numbers] = self.kept[low:high]
+        leader = np.full(count, -1, dtype=np.int64)
+        leader[numbers] = self.leader[low:high]
+        similarity = np.zeros(count, dtype=np.float64)
+        similarity[numbers] = self.similarity[low:high]
+        keeps, leaders, similarities = keep.tolist(), leader.tolist(), similarity.tolist()
+        names: dict[int, str] = {}
 
         def verdict(number: int) -> Verdict:
-            position = low + int(np.searchsorted(numbers, number))
-            if position >= high or self._numbers[position] != number:
-                return Verdict(keep=True)  # skipped as invalid: written as it was
-            leader = int(self.leader[position])
-            if leader < 0:
+            if number >= count or leaders[number] < 0:  # in no cluster, or skipped as invalid
                 return Verdict(keep=True)
-            where = Span(self._files[self._owner[leader]][1], int(self._lines[leader]), 0)
-            return Verdict(
-                keep=bool(self.kept[position]),
-                cluster=str(where),
-                similarity=float(self.similarity[position]),
-            )
+            head = leaders[number]
+            if head not in names:
+                line = int(self._lines[head])
+                names[head] = str(Span(self._files[self._owner[head]][1], line, line))
+            return Verdict(keep=keeps[number], cluster=names[head], similarity=similarities[number])
 
         return verdict
 
