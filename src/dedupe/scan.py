@@ -70,7 +70,9 @@ def scan_files(
     skipped: list[str] = []
     for path, display in files:
         data = read_bytes(path, display=display, max_file_size=max_file_size)
-        content_hash = xxhash.xxh3_128_digest(data + reading.key(display))
+        hasher = xxhash.xxh3_128(data)
+        hasher.update(reading.key(display))  # what the units depend on besides the bytes
+        content_hash = hasher.digest()
         units = file_units(data, display=display, encoding=encoding, reading=reading)
         del data
         if units is None:
