@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -96,6 +97,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=ROOT / ".benchmarks" / "pipelines")
     parser.add_argument("--systems", nargs="+", default=["dedupe", "text-dedup", "datatrove"])
     parser.add_argument("--json", type=Path, help="append the results to this JSON file")
+    parser.add_argument(
+        "--memory-limit",
+        type=float,
+        default=8.0,
+        help="GiB of address space each process may take (the machine is shared)",
+    )
     options = parser.parse_args(argv)
     work: Path = options.work / str(options.size)
     corpus = write_corpus(work, options.size)
@@ -111,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         command = COMMANDS[system](corpus, folder, options.peers_python)
-        wall, peak = measure(command, cwd=folder)
+        wall, peak = measure(command, cwd=folder, limit=int(options.memory_limit * 2**30))
         kept = KEPT[system](folder, options.peers_python)
         results["systems"][system] = {"wall_s": wall, "peak_rss_mb": peak / 2**20, "kept": kept}
         print(f"{system:12} {wall:8.1f} s {peak / 2**20:8.0f} MB  kept {kept}", flush=True)
@@ -215,11 +222,21 @@ def _kept_datatrove(folder: Path, peers: Path) -> int:
 KEPT = {"dedupe": _kept_dedupe, "text-dedup": _kept_text_dedup, "datatrove": _kept_datatrove}
 
 
-def measure(command: list[str], *, cwd: Path) -> tuple[float, int]:
-    """Wall seconds of a command and the peak total resident memory of its process tree."""
+def measure(command: list[str], *, cwd: Path, limit: int) -> tuple[float, int]:
+    """Wall seconds of a command and the peak total resident memory of its process tree.
+
+    Each process of the tree may map at most ``limit`` bytes, so a system that would
+    take the shared machine's memory fails instead.
+    """
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
     log = (cwd / "log.txt").open("w")
     started = time.perf_counter()
-    child = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+    child = subprocess.Popen(
+        command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, preexec_fn=limited
+    )
     peak = 0
     while child.poll() is None:
         peak = max(peak, tree_rss(child.pid))
