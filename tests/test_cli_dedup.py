@@ -141,6 +141,26 @@ def test_check_reads_records_and_names_their_lines(
     assert "data.jsonl:1: no field 'text'" in capsys.readouterr().err
 
 
+def test_tsv_and_text_paragraphs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("in.tsv").write_text(f"n\ttext\n1\t{FOX}\n2\t{OTHER}\n3\t{FOX.upper()}\n")
+    assert run("dedup", "in.tsv", "-o", "out.tsv") == 0
+    assert Path("out.tsv").read_text() == f"n\ttext\n1\t{FOX}\n2\t{OTHER}\n"
+    Path("in.md").write_text(f"{FOX}\n\n{OTHER}\nsecond line\n\n{FOX}!\n")
+    assert run("dedup", "in.md", "-o", "out.md") == 0
+    assert Path("out.md").read_text() == f"{FOX}\n\n{OTHER}\nsecond line\n\n"
+
+
+def test_check_compares_lines_with_unit_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("a.txt").write_text(f"{FOX}\n{OTHER}\n{FOX}!\n")
+    assert main(["check", "--no-cache", "--no-progress", "a.txt"]) == 0
+    assert main(["check", "--no-cache", "--no-progress", "--unit", "line", "a.txt"]) == 1
+    assert capsys.readouterr().out == "a.txt:3: near-duplicate of a.txt:1 (similarity 1.00)\n"
+
+
 def test_record_files_have_no_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from dedupe.corpus import MAX_FILE_SIZE
 
