@@ -78,6 +78,7 @@ class Index:
         self._store = Store(self.settings, member_sets=True)
         self._first = Growing(np.empty(0, dtype=np.int64))  # per distinct text: first position
         self._group_of = Growing(np.empty(0, dtype=np.int64))  # per position: its distinct text
+        self._positions: tuple[I64, I64] | None = None  # see _positions_by_group
         self._keys: list[Key] = []
         self._key_set: set[Key] = set()
 
@@ -107,6 +108,7 @@ class Index:
             )
             self._first.append(len(self._group_of) + np.flatnonzero(placed.new))
             self._group_of.append(placed.distinct)
+        self._positions = None
         self._keys.extend(new_keys)
         self._key_set.update(new_keys)
 
@@ -135,9 +137,7 @@ class Index:
         for position, text in enumerate(queries):
             if not isinstance(text, str):
                 raise TypeError(f"texts[{position}] must be str, got {type(text).__name__}")
-        group_of = self._group_of.values
-        by_group = np.argsort(group_of, kind="stable")  # positions, grouped by distinct text
-        group_starts = np.searchsorted(group_of[by_group], np.arange(len(self._first) + 1))
+        by_group, group_starts = self._positions_by_group()
         result: list[list[tuple[Key, float]]] = [[] for _ in queries]
         for low in range(0, len(queries), BATCH_SIZE):
             batch = fingerprint_batch(queries[low : low + BATCH_SIZE], self.settings)
@@ -154,6 +154,15 @@ class Index:
             ):
                 result[row].append((self._keys[position], similarity))
         return result
+
+    def _positions_by_group(self) -> tuple[I64, I64]:
+        """Positions grouped by distinct text, and where each group starts; kept until ``add``."""
+        if self._positions is None:
+            group_of = self._group_of.values
+            by_group = np.argsort(group_of, kind="stable")
+            starts = np.searchsorted(group_of[by_group], np.arange(len(self._first) + 1))
+            self._positions = (by_group, starts)
+        return self._positions
 
     def add_if_new(
         self, texts: Mapping[Key, str] | Iterable[str], *, keys: Iterable[Key] | None = None
