@@ -43,6 +43,16 @@ def tokens(text: str) -> list[str]:
     return normalize(text).split()
 
 
+def characters(text: str) -> list[str]:
+    """The character tokens of a text: the characters of its tokens joined by one space."""
+    return list(" ".join(tokens(text)))
+
+
+def units(text: str, *, shingle: str) -> list[str]:
+    """What a text's shingles are made of: its words, or its characters."""
+    return characters(text) if shingle == "char" else tokens(text)
+
+
 def token_hash(token: str) -> int:
     """A token's bytes as little-endian 64-bit words, chained with fmix64, length mixed in."""
     data = token.encode("utf-8")
@@ -54,9 +64,9 @@ def token_hash(token: str) -> int:
     return fmix64(value)
 
 
-def shingle_hashes(text: str, *, ngram: int) -> list[int]:
-    """Word n-gram hashes of a text, in token order (repeats kept)."""
-    hashes = [token_hash(token) for token in tokens(text)]
+def shingle_hashes(text: str, *, ngram: int, kind: str = "word") -> list[int]:
+    """Word (or character) n-gram hashes of a text, in token order (repeats kept)."""
+    hashes = [token_hash(token) for token in units(text, shingle=kind)]
     weights = [int(weight) for weight in shingle._POSITION_MULTIPLIERS]
     if not hashes:
         return []
@@ -119,7 +129,8 @@ def candidate_pairs(keys: list[list[int]], *, head: int, shared: int = 1) -> lis
 def clusters(texts: list[str], settings: Settings) -> list[list[tuple[int, float]]]:
     """The clusters of ``texts`` as lists of ``(position, similarity)``, by definition.
 
-    1. Texts with the same tokens are one distinct text, at its first position; texts
+    1. Texts with the same tokens (words, or characters for ``shingle="char"``) are one
+       distinct text, at its first position; texts
        without tokens are in no cluster.
     2. Distinct texts are put in priority order: by position (``keep="first"``), or most
        tokens first, ties by position (``keep="longest"``).
@@ -133,7 +144,7 @@ def clusters(texts: list[str], settings: Settings) -> list[list[tuple[int, float
        position; clusters of one text are dropped.
     """
     bands, rows = settings.band_shape
-    token_lists = [tokens(text) for text in texts]
+    token_lists = [units(text, shingle=settings.shingle) for text in texts]
     first_of: dict[tuple[str, ...], int] = {}
     for position, words in enumerate(token_lists):
         if words:
@@ -141,7 +152,10 @@ def clusters(texts: list[str], settings: Settings) -> list[list[tuple[int, float
     firsts = list(first_of.values())
     if settings.keep == "longest":
         firsts.sort(key=lambda position: (-len(token_lists[position]), position))
-    hashes = [shingle_hashes(texts[position], ngram=settings.ngram) for position in firsts]
+    hashes = [
+        shingle_hashes(texts[position], ngram=settings.ngram, kind=settings.shingle)
+        for position in firsts
+    ]
     keys = [
         band_keys(
             signature(h, num_perm=settings.num_perm, seed=settings.seed), bands=bands, rows=rows

@@ -165,7 +165,7 @@ def test_empty_input_gives_no_clusters() -> None:
         lambda: dedupe.find_duplicates(["a"], thresold=0.5),  # type: ignore[call-overload]
         lambda: dedupe.find_duplicates_in_files([], thresold=0.5),  # type: ignore[call-arg]
         lambda: dedupe.Index(thresold=0.5),  # type: ignore[call-arg]
-        lambda: dedupe.deduplicate(["a"], thresold=0.5),  # type: ignore[call-arg]
+        lambda: dedupe.deduplicate(["a"], thresold=0.5),  # type: ignore[call-overload]
     ],
 )
 def test_a_misspelt_option_is_a_type_error_naming_it_and_the_options(

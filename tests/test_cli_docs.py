@@ -22,7 +22,7 @@ def commands() -> dict[str, argparse.ArgumentParser]:
 def test_every_command_has_a_section() -> None:
     text = CLI_DOC.read_text()
     found = commands()
-    assert sorted(found) == ["baseline", "check", "hook"]
+    assert sorted(found) == ["baseline", "check", "dedup", "hook"]
     for name in found:
         assert f"### `dedupe {name}" in text, name
 

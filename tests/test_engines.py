@@ -62,6 +62,8 @@ OPTIONS = st.sampled_from(
         {"threshold": 0.7, "ngram": 2},
         {"threshold": 0.3, "num_perm": 64, "ngram": 1},
         {"threshold": 0.5, "num_perm": 32, "bands": 32, "rows": 1, "keep": "longest"},
+        {"shingle": "char", "ngram": 5},
+        {"shingle": "char", "ngram": 3, "threshold": 0.6, "keep": "longest"},
     ]
 )
 
@@ -197,6 +199,13 @@ def test_a_chain_is_not_one_cluster() -> None:
     assert as_found(dedupe.find_duplicates(texts, keep="longest")) == longest
 
 
+DASK_OPTIONS: list[dict[str, Any]] = [
+    {"keep": "first"},
+    {"keep": "longest"},
+    {"shingle": "char", "ngram": 5},
+]
+
+
 @pytest.mark.parametrize("partitions", [1, 3])
 def test_the_dask_engine_equals_the_reference(partitions: int) -> None:
     from tests.dask_cluster import local_client
@@ -204,11 +213,11 @@ def test_the_dask_engine_equals_the_reference(partitions: int) -> None:
     corpora_ = [hub_corpus(), *(corpus for corpus in planted_corpora())]
     with local_client() as client:
         for texts in corpora_:
-            for keep in KEEPS:
+            for options in DASK_OPTIONS:
                 found = dedupe.find_duplicates(
-                    texts, engine="dask", client=client, partitions=partitions, keep=keep
+                    texts, engine="dask", client=client, partitions=partitions, **options
                 )
-                expected = reference.clusters(texts, Settings(keep=keep))
+                expected = reference.clusters(texts, Settings(**options))
                 check_contract(as_found(found), expected, 0.4)
 
 

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from dedupe import lsh, minhash
 from dedupe.arrays import segment_starts
 from dedupe.candidates import candidate_pairs
-from dedupe.shingle import ngram_hashes, unique_per_text
-from dedupe.tokens import token_hashes
+from dedupe.shingle import ngram_hashes, shingle_many, unique_per_text
+from dedupe.tokens import char_token_hashes, token_hashes
 from dedupe.verify import jaccard_pairs
 from tests import reference
 
@@ -79,6 +79,20 @@ def test_ngram_hashes_match_reference(batch: list[str], ngram: int) -> None:
     hashes, shingle_counts = ngram_hashes(tokens, counts, ngram=ngram)
     expected = [reference.shingle_hashes(text, ngram=ngram) for text in batch]
     assert split(hashes, shingle_counts) == expected
+
+
+@given(BATCHES)
+def test_character_hashes_match_reference(batch: list[str]) -> None:
+    hashes, counts = char_token_hashes(batch)
+    expected = [[reference.token_hash(char) for char in reference.characters(t)] for t in batch]
+    assert split(hashes, counts) == expected
+
+
+@given(BATCHES, st.integers(1, 8))
+def test_character_ngram_hashes_match_reference(batch: list[str], ngram: int) -> None:
+    hashes, counts = shingle_many(batch, ngram=ngram, shingle="char")
+    expected = [reference.shingle_hashes(text, ngram=ngram, kind="char") for text in batch]
+    assert split(hashes, counts) == expected
 
 
 @settings(max_examples=40)

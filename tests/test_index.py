@@ -93,6 +93,40 @@ def test_query_finds_the_stored_texts_at_the_threshold_among_its_candidates(
     assert index.query(texts[0]) == expected
 
 
+@given(corpora(), st.sampled_from([0.5, 0.8]), st.integers(0, 4))
+def test_query_many_answers_each_query_as_the_reference(
+    texts: list[str], threshold: float, queries: int
+) -> None:
+    index = Index(threshold=threshold, **HIGH_RECALL)
+    stored, asked = texts[queries:], texts[:queries]
+    index.add(stored)
+    expected = [query_reference(stored, query, index.settings) for query in asked]
+    assert index.query_many(asked) == expected
+    assert index.query_many(iter(asked)) == expected
+
+
+def test_query_many_refuses_one_string_and_names_a_bad_item() -> None:
+    index = built()
+    with pytest.raises(TypeError, match="not a single str; use query"):
+        index.query_many("a text")
+    with pytest.raises(TypeError, match=r"texts\[1\] must be str, got int"):
+        index.query_many(["fine", 3])  # type: ignore[list-item]
+
+
+def test_add_if_new_adds_only_texts_near_nothing_before_them() -> None:
+    index = Index()
+    index.add({"fox": paragraph(1)})
+    added = index.add_if_new(
+        [paragraph(1) + " today", paragraph(2), paragraph(2).upper(), paragraph(3), ""],
+        keys=["near fox", "two", "two again", "three", "empty"],
+    )
+    assert added == ["two", "three", "empty"]
+    assert index.keys() == ["fox", "two", "three", "empty"]
+    assert index.query(paragraph(2).upper()) == [("two", 1.0)]
+    assert index.add_if_new([paragraph(2)]) == []
+    assert len(index) == 4
+
+
 def test_default_keys_continue_the_count_and_keys_can_be_given() -> None:
     index = Index()
     index.add(["one two three four five", "six seven eight nine ten"])

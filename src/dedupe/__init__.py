@@ -22,7 +22,13 @@ if TYPE_CHECKING:
     from dedupe.cluster import Cluster, Member
     from dedupe.corpus import Span
     from dedupe.dask.inputs import TextFiles
-    from dedupe.errors import CorpusError, DedupeError, IndexFileError, SettingsError
+    from dedupe.errors import (
+        CorpusError,
+        DedupeError,
+        IndexFileError,
+        RecordError,
+        SettingsError,
+    )
     from dedupe.index import Index
     from dedupe.settings import Settings
     from dedupe.stream import deduplicate
@@ -34,6 +40,7 @@ _HOMES = {
     "Index": "dedupe.index",
     "IndexFileError": "dedupe.errors",
     "Member": "dedupe.cluster",
+    "RecordError": "dedupe.errors",
     "Settings": "dedupe.settings",
     "SettingsError": "dedupe.errors",
     "Span": "dedupe.corpus",
@@ -50,6 +57,7 @@ __all__ = [
     "Index",
     "IndexFileError",
     "Member",
+    "RecordError",
     "Settings",
     "SettingsError",
     "Span",

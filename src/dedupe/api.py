@@ -10,7 +10,7 @@ from dedupe.chain import find_clusters
 from dedupe.cluster import Cluster, attach_keys
 from dedupe.corpus import MAX_FILE_SIZE, Span, find_files
 from dedupe.dask.inputs import TextFiles
-from dedupe.inputs import check_paths, check_texts
+from dedupe.inputs import check_paths, check_texts, series_index
 from dedupe.parallel import resolve_workers
 from dedupe.scan import scan_files
 from dedupe.settings import Options, settings_from
@@ -74,14 +74,16 @@ def find_duplicates(
 ) -> list[Cluster[Any]] | pandas.DataFrame:
     """Find clusters of near-duplicate texts.
 
-    ``texts`` is a sequence or iterable of ``str`` (keys are positions) or a mapping
-    ``key -> str``. Returns the clusters with at least two members. A cluster's first
-    member is its representative; the others follow in input order, each with its key
-    and exact Jaccard similarity (of word ``ngram`` shingle sets) to the representative,
-    never below ``threshold``. Texts are assigned in priority order (``keep``: ``"first"``
-    for input order, ``"longest"`` for most tokens first): each joins the first
-    representative it is a verified near-duplicate of, else it becomes one. Clusters are
-    ordered by the input position of their representative.
+    ``texts`` is a sequence or iterable of ``str`` (keys are positions), a mapping
+    ``key -> str``, or a pandas Series (keys are its index) or polars Series. Returns
+    the clusters with at least two members. A cluster's first member is its
+    representative; the others follow in input order, each with its key and exact
+    Jaccard similarity (of ``ngram`` word or character shingle sets, as ``shingle``
+    says) to the representative, never below ``threshold``. Texts are assigned in
+    priority order (``keep``: ``"first"`` for input order, ``"longest"`` for most
+    tokens first): each joins the first representative it is a verified near-duplicate
+    of, else it becomes one. Clusters are ordered by the input position of their
+    representative.
 
     ``engine="dask"`` runs the same stages on a ``dask.distributed`` cluster (the
     ``paragraph-dedupe[dask]`` extra): ``client``, else the current default client, else
@@ -182,9 +184,12 @@ def _keys_and_texts(texts: Mapping[Any, str] | Iterable[str]) -> tuple[Sequence[
             f"texts must be a collection of str, not a single {type(texts).__name__}; "
             "wrap it in a list"
         )
+    index = series_index(texts)
     if isinstance(texts, Mapping):
         keys: Sequence[Any] = list(texts.keys())
         values = list(texts.values())
+    elif index is not None:
+        keys, values = index, list(texts)
     elif isinstance(texts, Iterable):
         values = list(texts)
         keys = range(len(values))

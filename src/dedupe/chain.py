@@ -92,7 +92,9 @@ def verified_clusters(
     texts: Sequence[str], groups: Groups, pairs: I64, settings: Settings, *, workers: int = 1
 ) -> PositionClusters:
     """Steps 4 to 6: verify the candidate pairs, assign, expand to input positions."""
-    verifier = CorpusVerifier(texts, groups.first, settings.ngram, workers=workers)
+    verifier = CorpusVerifier(
+        texts, groups.first, settings.ngram, workers=workers, shingle=settings.shingle
+    )
     similarities = verifier.jaccard(pairs)
     near = similarities >= settings.threshold
     return expand(groups, assign(len(groups), pairs[near], similarities[near]))

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Generic, TypeVar
 
+import numpy as np
+import numpy.typing as npt
+
 from dedupe.hashing import I64
 from dedupe.verify import F64
 
@@ -65,6 +68,15 @@ class PositionClusters:
     members: I64
     similarities: F64
     offsets: I64
+
+
+def kept(found: PositionClusters, count: int) -> npt.NDArray[np.bool_]:
+    """Per position of ``count`` texts: kept when deduplicating (a representative or in no
+    cluster)."""
+    mask = np.ones(count, dtype=bool)
+    mask[found.members] = False
+    mask[found.members[found.offsets[:-1]]] = True
+    return mask
 
 
 def attach_keys(keys: Sequence[K], found: PositionClusters) -> list[Cluster[K]]:

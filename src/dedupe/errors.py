@@ -31,6 +31,10 @@ class CorpusError(DedupeError):
     """A file or folder could not be read, decoded or walked."""
 
 
+class RecordError(DedupeError):
+    """A record has no text where one is asked for, or a record file is ill-formed."""
+
+
 class BaselineError(DedupeError):
     """The baseline file cannot be read or is ill-formed; the message names it."""
 

@@ -17,8 +17,7 @@ from dedupe.arrays import positions_in_segments, segment_starts
 from dedupe.hashing import I64, U32, U64, fmix64, odd_constants
 from dedupe.parallel import map_in_threads, resolve_workers
 from dedupe.settings import Settings
-from dedupe.shingle import ngram_hashes, unique_per_text
-from dedupe.tokens import token_hashes
+from dedupe.shingle import ngram_hashes, tokenize, unique_per_text
 
 BATCH_SIZE = 4_000
 """Texts fingerprinted at once: large enough to amortize NumPy calls, small enough for cache."""
@@ -63,7 +62,7 @@ class BatchStages:
 def fingerprint_batch(texts: Sequence[str], settings: Settings) -> BatchStages:
     """Run the fingerprint stages on one batch and keep what each stage made."""
     bands, rows = settings.band_shape
-    tokens, counts = token_hashes(texts)
+    tokens, counts = tokenize(texts, shingle=settings.shingle)
     shingles, shingle_counts = ngram_hashes(tokens, counts, ngram=settings.ngram)
     signatures = minhash.signatures(
         shingles, shingle_counts, num_perm=settings.num_perm, seed=settings.seed

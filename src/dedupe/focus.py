@@ -49,7 +49,9 @@ def focus_clusters(
     columns = [
         fingerprints.band_keys[:, band][groups.first] for band in range(settings.band_shape[0])
     ]
-    verifier = CorpusVerifier(texts, groups.first, settings.ngram, workers=workers)
+    verifier = CorpusVerifier(
+        texts, groups.first, settings.ngram, workers=workers, shingle=settings.shingle
+    )
     wanted = groups.group_of[focus]
     todo = sorted_unique(wanted[wanted >= 0])
     seen = todo

@@ -112,28 +112,40 @@ class Store:
         new[rows] = True
         return Placed(distinct, new)
 
-    def query(self, batch: BatchStages) -> tuple[I64, F64]:
-        """Stored distinct texts near the batch's first text: ids and exact similarities."""
+    def query(self, batch: BatchStages) -> tuple[I64, I64, F64]:
+        """Stored distinct texts near each text of the batch, all verified at once.
+
+        Returns ``(rows, ids, similarities)`` sorted by row then id: text ``rows[i]`` of
+        the batch is near stored text ``ids[i]`` with that exact similarity. Queries are
+        not compared with each other, and nothing is stored.
+        """
         fingerprints = batch.fingerprints
         values, counts = batch.shingle_sets()
-        if counts[0] == 0:
-            return np.empty(0, np.int64), np.empty(0, np.float64)
-        query_id = len(self)
-        keys = fingerprints.band_keys[:1]
-        pairs, _ = self._candidates(keys, np.array([query_id]))
+        rows = np.flatnonzero(counts > 0)
+        stored = len(self)
+        query_ids = stored + np.arange(len(rows), dtype=np.int64)
+        pairs, _ = self._candidates(fingerprints.band_keys[rows], query_ids)
+        pairs = pairs[pairs[:, 0] < stored]
         earlier = sorted_unique(pairs[:, 0])
         earlier = earlier[self.sets.holds(earlier)]
+        pairs = pairs[np.isin(pairs[:, 0], earlier)]
         sets = self.sets.subset(earlier).joined(
-            ShingleSets(np.array([query_id]), *_select(values, counts, np.zeros(1, np.int64)))
+            ShingleSets(query_ids, *_select(values, counts, rows))
         )
-        similarities = sets.jaccard(np.stack((earlier, np.full_like(earlier, query_id)), axis=1))
-        copy = self._stored_copies(fingerprints.content[:1])
+        similarities = sets.jaccard(pairs)
         near = similarities >= self.settings.threshold
-        found, found_similarities = earlier[near], similarities[near]
-        if copy[0] >= 0 and copy[0] not in found:
-            found = np.append(found, copy[0])
-            found_similarities = np.append(found_similarities, 1.0)
-        return found, found_similarities
+        found_rows, found_ids = pairs[near, 1] - stored, pairs[near, 0]
+        found_similarities = similarities[near]
+        copies = self._stored_copies(fingerprints.content[rows])
+        copied = np.flatnonzero(copies >= 0)
+        width = stored + 1
+        missing = ~np.isin(copied * width + copies[copied], found_rows * width + found_ids)
+        copied = copied[missing]
+        found_rows = np.concatenate((found_rows, copied))
+        found_ids = np.concatenate((found_ids, copies[copied]))
+        found_similarities = np.concatenate((found_similarities, np.ones(len(copied))))
+        order = np.lexsort((found_ids, found_rows))
+        return rows[found_rows[order]], found_ids[order], found_similarities[order]
 
     def _stored_copies(self, content: U64) -> I64:
         """Per content hash, the stored distinct text with the same content, else -1."""

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from dedupe.arrays import Growing
+from dedupe.arrays import Growing, gather_segments
 from dedupe.assign import Assignment
-from dedupe.chain import expand
-from dedupe.cluster import Cluster, attach_keys
+from dedupe.chain import expand, find_clusters
+from dedupe.cluster import Cluster, attach_keys, kept
 from dedupe.errors import IndexFileError
 from dedupe.fingerprint import BATCH_SIZE, fingerprint_batch
 from dedupe.grouping import Groups
@@ -78,6 +78,7 @@ class Index:
         self._store = Store(self.settings, member_sets=True)
         self._first = Growing(np.empty(0, dtype=np.int64))  # per distinct text: first position
         self._group_of = Growing(np.empty(0, dtype=np.int64))  # per position: its distinct text
+        self._positions: tuple[I64, I64] | None = None  # see _positions_by_group
         self._keys: list[Key] = []
         self._key_set: set[Key] = set()
 
@@ -107,6 +108,7 @@ class Index:
             )
             self._first.append(len(self._group_of) + np.flatnonzero(placed.new))
             self._group_of.append(placed.distinct)
+        self._positions = None
         self._keys.extend(new_keys)
         self._key_set.update(new_keys)
 
@@ -125,19 +127,60 @@ class Index:
         """
         if not isinstance(text, str):
             raise TypeError(f"text must be str, got {type(text).__name__}")
-        distinct, similarities = self._store.query(fingerprint_batch([text], self.settings))
-        group_of = self._group_of.values
-        positions = np.flatnonzero(np.isin(group_of, distinct))
-        similarity_of = np.zeros(len(self._first), dtype=np.float64)
-        similarity_of[distinct] = similarities
-        found = similarity_of[group_of[positions]]
-        order = np.lexsort((positions, -found))
-        return [
-            (self._keys[index], similarity)
-            for index, similarity in zip(
-                positions[order].tolist(), found[order].tolist(), strict=True
-            )
-        ]
+        return self.query_many([text])[0]
+
+    def query_many(self, texts: Iterable[str]) -> list[list[tuple[Key, float]]]:
+        """``query`` of each text, a ``BATCH_SIZE`` of them fingerprinted and verified at once."""
+        queries = list(texts)
+        if isinstance(texts, (str, bytes)):
+            raise TypeError("texts must be a collection of str, not a single str; use query")
+        for position, text in enumerate(queries):
+            if not isinstance(text, str):
+                raise TypeError(f"texts[{position}] must be str, got {type(text).__name__}")
+        by_group, group_starts = self._positions_by_group()
+        result: list[list[tuple[Key, float]]] = [[] for _ in queries]
+        for low in range(0, len(queries), BATCH_SIZE):
+            batch = fingerprint_batch(queries[low : low + BATCH_SIZE], self.settings)
+            rows, distinct, similarities = self._store.query(batch)
+            sizes = group_starts[distinct + 1] - group_starts[distinct]
+            positions = by_group[gather_segments(group_starts[distinct], sizes)]
+            rows, similarities = np.repeat(rows, sizes), np.repeat(similarities, sizes)
+            order = np.lexsort((positions, -similarities, rows))
+            for row, position, similarity in zip(
+                (rows[order] + low).tolist(),
+                positions[order].tolist(),
+                similarities[order].tolist(),
+                strict=True,
+            ):
+                result[row].append((self._keys[position], similarity))
+        return result
+
+    def _positions_by_group(self) -> tuple[I64, I64]:
+        """Positions grouped by distinct text, and where each group starts; kept until ``add``."""
+        if self._positions is None:
+            group_of = self._group_of.values
+            by_group = np.argsort(group_of, kind="stable")
+            starts = np.searchsorted(group_of[by_group], np.arange(len(self._first) + 1))
+            self._positions = (by_group, starts)
+        return self._positions
+
+    def add_if_new(
+        self, texts: Mapping[Key, str] | Iterable[str], *, keys: Iterable[Key] | None = None
+    ) -> list[Key]:
+        """Add only the texts that are near no text of the index; return their keys.
+
+        Texts are taken in order, so a text near an earlier one of the same call is not
+        added either (it would be a member of that text's cluster). Keys are as for ``add``.
+        """
+        new_keys, new_texts = _keys_and_texts(texts, keys, first=len(self))
+        self._check_keys(new_keys)
+        known = self.query_many(new_texts)
+        fresh = [position for position, found in enumerate(known) if not found]
+        among = find_clusters([new_texts[position] for position in fresh], self.settings)
+        chosen = [fresh[row] for row in np.flatnonzero(kept(among, len(fresh))).tolist()]
+        added = [new_keys[position] for position in chosen]
+        self.add([new_texts[position] for position in chosen], keys=added)
+        return added
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the index to ``path`` atomically (see ``dedupe.indexfile``)."""
@@ -197,6 +240,7 @@ class Index:
             seed=stored.seed,
             bands=stored.bands,
             rows=stored.rows,
+            shingle=stored.shingle,
         )
         store = index._store
         store.restore(

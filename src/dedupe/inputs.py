@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import Any
 
 
 def check_paths(paths: object) -> None:
@@ -27,9 +28,20 @@ def check_texts(texts: object, *, keyed: bool) -> None:
         keys = ', or frame["text"].to_dict() to key them by the index' if keyed else ""
         raise TypeError(
             "texts is a DataFrame, which iterates as its column names; "
-            f'pass its text column: frame["text"]{keys}'
+            f'pass its text column: frame["text"] (a Series){keys}'
         )
     if not keyed and isinstance(texts, Mapping):
         raise TypeError(
             "texts is a mapping, which iterates as its keys; pass its values: texts.values()"
         )
+
+
+def series_index(texts: object) -> list[Any] | None:
+    """A pandas Series' index labels, to be the keys of its texts; else ``None``.
+
+    A polars Series has no index, so its texts are keyed by position like a list's.
+    """
+    kinds = type(texts).__mro__
+    if any(kind.__name__ == "Series" and kind.__module__.startswith("pandas") for kind in kinds):
+        return list(texts.index)  # type: ignore[attr-defined]
+    return None

@@ -25,31 +25,16 @@ import xxhash
 from dedupe.cache import FileRecord, FileStat, FingerprintCache
 from dedupe.chain import cluster_fingerprints
 from dedupe.cluster import Cluster, attach_keys
-from dedupe.corpus import MAX_FILE_SIZE, Paragraph, Span, decode_text, read_bytes, split_paragraphs
+from dedupe.corpus import MAX_FILE_SIZE, Paragraph, Span, read_bytes
 from dedupe.errors import CorpusError
 from dedupe.fingerprint import BATCH_SIZE, Fingerprints, concatenate, fingerprint
 from dedupe.focus import focus_clusters
 from dedupe.hashing import I64
+from dedupe.records import Reading, file_units
 from dedupe.settings import Settings
 
 STDIN = "-"
 """The name that stands for standard input among the files of a scan."""
-
-
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """How files are read and split: encoding, what to do with bad bytes, which blocks."""
-
-    encoding: str = "utf-8"
-    encoding_errors: str = "strict"  # "strict", "replace" or "skip"
-    prose_only: bool = False
-    max_file_size: int = MAX_FILE_SIZE
-
-    def cache_key(self) -> str:
-        """What the cached paragraphs depend on besides the bytes and the settings."""
-        replace = "+replace" if self.encoding_errors == "replace" else ""
-        prose = "+prose" if self.prose_only else ""
-        return f"{self.encoding}{replace}{prose}"
 
 
 @dataclass(slots=True)
@@ -285,23 +270,24 @@ def _bytes(file: _File, reading: Reading) -> bytes:
 
 
 def _read(file: _File, reading: Reading) -> str:
-    """Read, hash and split a file; ``"binary"``, why it was skipped, or ``""`` when read."""
+    """Read, hash and split a file; ``"binary"``, why it was skipped, or ``""`` when read.
+
+    The key hashes the bytes and what the file's units depend on besides them (its format's
+    record options), so a cached row is always what reading the file again would give.
+    """
     data = _bytes(file, reading)
-    file.key = xxhash.xxh3_128_digest(data)
+    hasher = xxhash.xxh3_128(data)
+    hasher.update(reading.key(file.display))
+    file.key = hasher.digest()
     try:
-        text = decode_text(
-            data,
-            display=file.display,
-            encoding=reading.encoding,
-            replace=reading.encoding_errors == "replace",
-        )
-    except CorpusError as error:
+        units = file_units(data, display=file.display, reading=reading)
+    except CorpusError as error:  # bytes that do not decode; a bad record is a RecordError
         if reading.encoding_errors != "skip":
             raise
         return str(error).split("; give the right", 1)[0]
-    if text is None:
+    if units is None:
         return "binary"
-    file.paragraphs = split_paragraphs(text, path=file.display, prose_only=reading.prose_only)
+    file.paragraphs = units
     return ""
 
 

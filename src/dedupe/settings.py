@@ -14,6 +14,13 @@ from dedupe.errors import SettingsError
 DEFAULT_THRESHOLD = 0.4
 DEFAULT_NUM_PERM = 128
 DEFAULT_NGRAM = 3
+Shingle = Literal["word", "char"]
+"""What a shingle is made of: ``ngram`` words, or ``ngram`` characters (unspaced scripts)."""
+DEFAULT_SHINGLE: Shingle = "word"
+SHINGLES: tuple[Shingle, ...] = get_args(Shingle)
+DEFAULT_CHAR_NGRAM = 4
+"""Character 4-grams: chosen by the language benchmark on Chinese, Japanese and French
+(docs/tuning.md)."""
 DEFAULT_SEED = 1
 Keep = Literal["first", "longest"]
 """Priority order of assignment: input order, or most tokens first (ties in input order)."""
@@ -34,7 +41,8 @@ class Settings:
     ``bands`` and ``rows`` are derived from ``threshold`` and ``num_perm`` when not given
     (see ``lsh.optimal_bands_rows``); give one and the other follows from ``num_perm``.
     ``keep`` is the priority order in which texts become representatives (see
-    ``dedupe.grouping``).
+    ``dedupe.grouping``). ``ngram`` counts words or characters as ``shingle`` says; the
+    entry points (``settings_from``) default it to ``default_ngram(shingle)``.
     """
 
     threshold: float = DEFAULT_THRESHOLD
@@ -44,12 +52,17 @@ class Settings:
     bands: int | None = None
     rows: int | None = None
     keep: Keep = DEFAULT_KEEP
+    shingle: Shingle = DEFAULT_SHINGLE
 
     def __post_init__(self) -> None:
-        if self.keep not in KEEP_POLICIES:
-            raise ValueError(
-                f"keep must be one of {', '.join(map(repr, KEEP_POLICIES))}, got {self.keep!r}"
-            )
+        for name, value, valid in (
+            ("keep", self.keep, KEEP_POLICIES),
+            ("shingle", self.shingle, SHINGLES),
+        ):
+            if value not in valid:
+                raise SettingsError(
+                    f"{name} must be one of {', '.join(map(repr, valid))}, got {value!r}"
+                )
         _check_number("threshold", self.threshold, low=0.0, high=1.0, low_open=True)
         _check_int("num_perm", self.num_perm, low=1, high=MAX_NUM_PERM)
         _check_int("ngram", self.ngram, low=1, high=MAX_NGRAM)
@@ -95,6 +108,7 @@ class Settings:
             "threshold": self.threshold,
             "num_perm": self.num_perm,
             "ngram": self.ngram,
+            "shingle": self.shingle,
             "seed": self.seed,
             "bands": bands,
             "rows": rows,
@@ -134,6 +148,7 @@ class Options(TypedDict, total=False):
     bands: int | None
     rows: int | None
     keep: Keep
+    shingle: Shingle
 
 
 def settings_from(options: Options) -> Settings:
@@ -144,4 +159,11 @@ def settings_from(options: Options) -> Settings:
         raise TypeError(
             f"unknown option {unknown[0]!r}; the options are {', '.join(sorted(known))}"
         )
+    if "ngram" not in options:
+        options = {**options, "ngram": default_ngram(options.get("shingle", DEFAULT_SHINGLE))}
     return Settings(**options)
+
+
+def default_ngram(shingle: str) -> int:
+    """The default ``ngram`` of a shingle kind: words or characters per shingle."""
+    return DEFAULT_CHAR_NGRAM if shingle == "char" else DEFAULT_NGRAM

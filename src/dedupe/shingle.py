@@ -1,4 +1,4 @@
-"""Shingling: paragraphs to sets of 64-bit word n-gram hashes, vectorized per batch.
+"""Shingling: paragraphs to sets of 64-bit word or character n-gram hashes, per batch.
 
 Token hashes come from ``tokens`` (normalized, tokenized and hashed on bytes); n-gram
 hashes are combined from the token-hash array with shifted multiply-adds and a 64-bit
@@ -19,7 +19,7 @@ import numpy as np
 
 from dedupe.arrays import gather_segments, run_starts, segment_starts, sort_segments
 from dedupe.hashing import I64, U64, fmix64, odd_constants
-from dedupe.tokens import token_hashes
+from dedupe.tokens import char_token_hashes, token_hashes
 
 # One multiplier per position in an n-gram; a separate one marks short texts.
 _MAX_NGRAM = 64
@@ -68,10 +68,15 @@ def ngram_hashes(tokens: U64, counts: I64, *, ngram: int) -> tuple[U64, I64]:
     return fmix64(out), shingle_counts
 
 
-def shingle_many(texts: Sequence[str], *, ngram: int) -> tuple[U64, I64]:
-    """Shingle hashes of texts (normalized here), in CSR form."""
-    tokens, counts = token_hashes(texts)
+def shingle_many(texts: Sequence[str], *, ngram: int, shingle: str = "word") -> tuple[U64, I64]:
+    """Shingle hashes of texts (normalized here), in CSR form: word or character n-grams."""
+    tokens, counts = tokenize(texts, shingle=shingle)
     return ngram_hashes(tokens, counts, ngram=ngram)
+
+
+def tokenize(texts: Sequence[str], *, shingle: str) -> tuple[U64, I64]:
+    """The token hashes that ``shingle`` n-grams are made of: words or characters."""
+    return char_token_hashes(texts) if shingle == "char" else token_hashes(texts)
 
 
 def unique_per_text(hashes: U64, counts: I64) -> tuple[U64, I64]:

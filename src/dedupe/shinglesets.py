@@ -55,14 +55,21 @@ class ShingleSets:
 
     @classmethod
     def of_texts(
-        cls, texts: Sequence[str], ids: I64, *, positions: I64, ngram: int, workers: int = 1
+        cls,
+        texts: Sequence[str],
+        ids: I64,
+        *,
+        positions: I64,
+        ngram: int,
+        shingle: str = "word",
+        workers: int = 1,
     ) -> ShingleSets:
         """Shingle ``texts[positions[i]]`` as text ``ids[i]`` (``ids`` ascending)."""
         chosen = positions.tolist()
 
         def sets_of(low: int) -> tuple[U64, I64]:
             batch = [texts[position] for position in chosen[low : low + SHINGLE_BATCH]]
-            return unique_per_text(*shingle_many(batch, ngram=ngram))
+            return unique_per_text(*shingle_many(batch, ngram=ngram, shingle=shingle))
 
         parts = list(
             iterate_in_threads(sets_of, range(0, len(chosen), SHINGLE_BATCH), workers=workers)
@@ -152,6 +159,7 @@ class CorpusVerifier:
     ngram: int
     workers: int = 1
     block_texts: int = BLOCK_TEXTS
+    shingle: str = "word"
     _recent: ShingleSets | None = field(default=None, init=False, repr=False)
 
     def jaccard(self, pairs: I64) -> F64:
@@ -191,7 +199,12 @@ class CorpusVerifier:
 
     def _sets(self, chosen: I64) -> ShingleSets:
         return ShingleSets.of_texts(
-            self.texts, chosen, positions=self.first[chosen], ngram=self.ngram, workers=self.workers
+            self.texts,
+            chosen,
+            positions=self.first[chosen],
+            ngram=self.ngram,
+            shingle=self.shingle,
+            workers=self.workers,
         )
 
 

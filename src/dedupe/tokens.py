@@ -7,6 +7,8 @@ a space. A text with any non-ASCII character takes the exact fallback first
 (``normalize.normalize``: NFKC, case folding, non-word characters to spaces), after
 which its only ASCII bytes are letters, digits and spaces, so the table leaves it alone.
 Either way tokens are the runs of non-space bytes: exactly ``normalize(text).split()``.
+For character shingles (``char_token_hashes``) the tokens are instead the characters of
+``" ".join(normalize(text).split())``: one per code point, one space between words.
 
 Each token is hashed from its bytes packed little-endian into 64-bit words: the first
 word is the token itself for tokens of up to 8 bytes (most words), so those never
@@ -91,6 +93,33 @@ def token_hashes(texts: Sequence[str]) -> tuple[U64, I64]:
     last = np.searchsorted(token_starts, text_starts + text_lengths)
     counts = (last - first).astype(np.int64)
     return hash_tokens(data, token_starts, token_lengths), counts
+
+
+def char_token_hashes(texts: Sequence[str]) -> tuple[U64, I64]:
+    """Normalize a batch and hash each character: (flat character hashes, characters per text).
+
+    The characters are those of the text's tokens joined by single spaces, so scripts
+    written without spaces (Chinese, Japanese) get one token per character, and two
+    texts have the same characters exactly when they have the same words.
+    """
+    data, text_starts, text_lengths = normalized_bytes(texts)
+    is_word = data != _SPACE
+    follows_word = np.zeros(len(data), dtype=bool)
+    follows_word[1:] = is_word[:-1]
+    is_lead = (data & 0xC0) != 0x80  # the first byte of a UTF-8 code point
+    # Characters: every non-space code point, and the first space after a word.
+    positions = np.flatnonzero(is_lead & (is_word | follows_word))
+    owner = np.searchsorted(text_starts, positions, side="right") - 1
+    inside = positions < (text_starts + text_lengths)[owner]  # not the space joining texts
+    positions, owner = positions[inside], owner[inside]
+    ends_text = np.ones(len(positions), dtype=bool)
+    ends_text[:-1] = owner[1:] != owner[:-1]
+    keep = ~(ends_text & (data[positions] == _SPACE))  # no trailing space
+    positions, owner = positions[keep], owner[keep]
+    lead = data[positions]
+    lengths = 1 + (lead >= 0xC0).astype(np.int64) + (lead >= 0xE0) + (lead >= 0xF0)
+    counts = np.bincount(owner, minlength=len(text_starts)).astype(np.int64)
+    return hash_tokens(data, positions, lengths), counts
 
 
 def hash_tokens(data: np.ndarray, starts: I64, lengths: I64) -> U64:

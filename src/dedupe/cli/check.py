@@ -18,7 +18,7 @@ from typing import Any
 from dedupe import __version__
 from dedupe.atomic import replacing
 from dedupe.cache import FingerprintCache
-from dedupe.cli import CACHE_FOLDER_NAME, EXIT_CLEAN, EXIT_FINDINGS, report, say
+from dedupe.cli import CACHE_FOLDER_NAME, EXIT_CLEAN, EXIT_FINDINGS, dedup, report, say
 from dedupe.cli.baseline import (
     BASELINE_FILE_NAME,
     entries_for,
@@ -34,13 +34,15 @@ from dedupe.cluster import Cluster
 from dedupe.corpus import DEFAULT_MIN_WORDS, MAX_FILE_SIZE, Span, corpus_files, find_files, selected
 from dedupe.errors import DedupeError, OutputError, SettingsError
 from dedupe.parallel import available_cores
-from dedupe.scan import STDIN, Reading, Scan, scan_files
+from dedupe.records import Reading
+from dedupe.scan import STDIN, Scan, scan_files
 from dedupe.settings import (
-    DEFAULT_NGRAM,
     DEFAULT_NUM_PERM,
     DEFAULT_SEED,
+    DEFAULT_SHINGLE,
     DEFAULT_THRESHOLD,
     Settings,
+    default_ngram,
 )
 
 RESOLVE_HINT = "reword or remove the new paragraph, or accept it with `dedupe baseline`"
@@ -83,11 +85,13 @@ def resolve(arguments: argparse.Namespace) -> Run:
         configured = config.get(name)
         return default if configured is None else configured
 
+    shingle = pick("shingle", DEFAULT_SHINGLE)
     settings = Settings(
         threshold=pick("threshold", DEFAULT_THRESHOLD),
         num_perm=pick("num-perm", DEFAULT_NUM_PERM),
-        ngram=pick("ngram", DEFAULT_NGRAM),
+        ngram=pick("ngram", default_ngram(shingle)),
         seed=pick("seed", DEFAULT_SEED),
+        shingle=shingle,
     )
     min_length, min_words = pick("min-length", 0), pick("min-words", DEFAULT_MIN_WORDS)
     for name, value in (("--min-length", min_length), ("--min-words", min_words)):
@@ -97,6 +101,10 @@ def resolve(arguments: argparse.Namespace) -> Run:
     use_cache = not arguments.no_cache and config.get("cache") is not False
     cache_dir = _cache_dir(pick("cache-dir", root / CACHE_FOLDER_NAME), root=config.root)
     reading = Reading(
+        text_field=pick("text-field", "text"),
+        text_column=pick("text-column", "text"),
+        unit=pick("unit", "paragraph"),
+        skip_invalid=pick("skip-invalid", False),
         encoding=pick("encoding", "utf-8"),
         encoding_errors=pick("encoding-errors", "skip"),
         prose_only=not pick("all-blocks", False),
@@ -200,6 +208,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": check,
     "hook": check,
     "baseline": baseline,
+    "dedup": dedup.run,
 }
 """Command name -> the function that runs it."""
 

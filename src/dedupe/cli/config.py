@@ -20,7 +20,8 @@ from typing import Any
 from dedupe.cli.report import FORMATS
 from dedupe.corpus import ENCODING_ERRORS
 from dedupe.errors import ConfigError, SettingsError
-from dedupe.settings import Settings
+from dedupe.records import UNITS
+from dedupe.settings import SHINGLES, Settings
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -178,6 +179,11 @@ _CHECKS: dict[str, Callable[[object], str | None]] = {
     "ngram": _setting("ngram"),
     "num-perm": _setting("num_perm"),
     "seed": _setting("seed"),
+    "shingle": _choice(SHINGLES),
+    "text-field": _string,
+    "text-column": _string,
+    "unit": _choice(UNITS),
+    "skip-invalid": _boolean,
     "encoding": _string,
     "min-length": _min_length,
     "min-words": _min_length,

@@ -16,7 +16,16 @@ from dedupe.cli.baseline import BASELINE_FILE_NAME
 from dedupe.cli.report import FORMATS
 from dedupe.corpus import DEFAULT_MIN_WORDS, ENCODING_ERRORS, MAX_FILE_SIZE
 from dedupe.errors import UsageError
-from dedupe.settings import DEFAULT_NGRAM, DEFAULT_NUM_PERM, DEFAULT_SEED, DEFAULT_THRESHOLD
+from dedupe.records import UNITS
+from dedupe.settings import (
+    DEFAULT_CHAR_NGRAM,
+    DEFAULT_NGRAM,
+    DEFAULT_NUM_PERM,
+    DEFAULT_SEED,
+    DEFAULT_THRESHOLD,
+    KEEP_POLICIES,
+    SHINGLES,
+)
 
 DEFAULT_COMMAND = "check"
 """What ``dedupe PATH...`` (no command named) runs."""
@@ -100,10 +109,107 @@ def add_baseline(commands: Subparsers) -> None:
     add_common_options(baseline)
 
 
+_DEDUP_EXAMPLES = """\
+examples:
+  dedupe dedup data.jsonl --output kept.jsonl            drop near-duplicate records
+  dedupe dedup a.csv b.csv --text-column body -o out.csv  two CSV files, text in "body"
+  dedupe dedup data.jsonl --annotate -o all.jsonl         every record, with its cluster
+  dedupe dedup zh.jsonl --shingle char -o kept.jsonl      Chinese or Japanese text
+"""
+
+NGRAM_HELP = (
+    f"words (default {DEFAULT_NGRAM}) or characters (default {DEFAULT_CHAR_NGRAM}) per shingle"
+)
+
+
+def add_record_options(parser: argparse.ArgumentParser) -> None:
+    """Where records keep their text, and the shingle kind: for ``check`` and ``dedup``."""
+    parser.add_argument(
+        "--text-field",
+        metavar="PATH",
+        help="JSON Lines: the field holding the text, dotted for nested fields (default text)",
+    )
+    parser.add_argument(
+        "--text-column", metavar="NAME", help="CSV, TSV, Parquet: the text column (default text)"
+    )
+    parser.add_argument(
+        "--unit",
+        choices=UNITS,
+        help="text files: compare paragraphs, lines or whole files (default paragraph)",
+    )
+    parser.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="pass over records without a text (counted) instead of stopping",
+    )
+    parser.add_argument(
+        "--shingle",
+        choices=SHINGLES,
+        help="shingles of words, or of characters for unspaced scripts (default word)",
+    )
+
+
+def record_fields(arguments: argparse.Namespace) -> dict[str, Any]:
+    """The ``records.Reading`` fields the record options give (the others keep defaults)."""
+    given: dict[str, Any] = {
+        name: getattr(arguments, name)
+        for name in ("text_field", "text_column", "unit")
+        if getattr(arguments, name, None) is not None
+    }
+    return {**given, "skip_invalid": bool(getattr(arguments, "skip_invalid", False))}
+
+
+def add_dedup(commands: Subparsers) -> None:
+    """``dedupe dedup INPUT... -o OUT``."""
+    summary = "write the records of INPUT without their near-duplicates, in the same format"
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "dedup",
+        help=summary,
+        description=summary[0].upper() + summary[1:] + ".",
+        epilog=_DEDUP_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files and folders to read")
+    parser.add_argument(
+        "-o", "--output", required=True, metavar="OUT", help="the file to write (replaced)"
+    )
+    parser.add_argument(
+        "--annotate",
+        action="store_true",
+        help="write every record, with cluster, similarity and keep fields",
+    )
+    parser.add_argument(
+        "--keep", choices=KEEP_POLICIES, help="which record of a cluster is kept (default first)"
+    )
+    add_record_options(parser)
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        help=f"minimum Jaccard similarity, in (0, 1] (default {DEFAULT_THRESHOLD})",
+    )
+    parser.add_argument(
+        "--ngram",
+        type=int,
+        help=NGRAM_HELP,
+    )
+    parser.add_argument(
+        "--num-perm", type=int, help=f"MinHash permutations (default {DEFAULT_NUM_PERM})"
+    )
+    parser.add_argument("--seed", type=int, help=f"MinHash seed (default {DEFAULT_SEED})")
+    parser.add_argument("--encoding", help="text encoding of the files (default utf-8)")
+    parser.add_argument(
+        "--no-progress", action="store_true", help="never draw the progress bar on stderr"
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an unexpected error"
+    )
+
+
 COMMAND_BUILDERS: dict[str, Callable[[Subparsers], None]] = {
     "check": add_check,
     "hook": add_hook,
     "baseline": add_baseline,
+    "dedup": add_dedup,
 }
 """Command name -> the function that adds its sub-parser."""
 
@@ -149,11 +255,12 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
         type=float,
         help=f"minimum Jaccard similarity, in (0, 1] (default {DEFAULT_THRESHOLD})",
     )
-    parser.add_argument("--ngram", type=int, help=f"words per shingle (default {DEFAULT_NGRAM})")
+    parser.add_argument("--ngram", type=int, help=NGRAM_HELP)
     parser.add_argument(
         "--num-perm", type=int, help=f"MinHash permutations (default {DEFAULT_NUM_PERM})"
     )
     parser.add_argument("--seed", type=int, help=f"MinHash seed (default {DEFAULT_SEED})")
+    add_record_options(parser)
     parser.add_argument(
         "--include", action="append", metavar="GLOB", help="only check files matching GLOB"
     )

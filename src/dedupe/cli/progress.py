@@ -1,6 +1,7 @@
 """A progress line on stderr for long runs in a terminal, and nothing anywhere else.
 
-It names the stage (reading, fingerprinting, clustering: candidates and verification)
+It names the stage (reading, fingerprinting, clustering: candidates and verification;
+writing, for ``dedup``)
 and counts what that stage has done, so it never jumps backward: each stage starts its
 own count. It draws only when the stream is a terminal and the run has already taken
 ``DELAY_SECONDS``, so quick runs, pre-commit hooks and CI logs never see it; it redraws
@@ -17,7 +18,12 @@ DELAY_SECONDS = 2.0
 """Runs shorter than this show no progress line."""
 
 MIN_INTERVAL = 0.1
-_UNITS = {"reading": "files", "fingerprinting": "files", "clustering": "paragraphs"}
+_UNITS = {
+    "reading": "files",
+    "fingerprinting": "files",
+    "clustering": "paragraphs",
+    "writing": "files",
+}
 
 
 class Progress:

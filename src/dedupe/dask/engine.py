@@ -219,6 +219,7 @@ def _pair_tasks(
                 pairs,
                 mask,
                 settings.ngram,
+                settings.shingle,
                 settings.threshold,
                 *taken,
             )
@@ -330,13 +331,19 @@ def _take_texts(part: TextPart, pairs: I64, mask: int) -> tuple[I64, list[str]]:
 
 
 def _verify_pairs(
-    pairs: I64, mask: int, ngram: int, threshold: float, *taken: tuple[I64, list[str]]
+    pairs: I64,
+    mask: int,
+    ngram: int,
+    shingle: str,
+    threshold: float,
+    *taken: tuple[I64, list[str]],
 ) -> tuple[I64, F64]:
     """The pairs (priority keys) whose exact Jaccard reaches ``threshold``, and their Jaccard."""
     ids = np.concatenate([np.empty(0, np.int64), *(part_ids for part_ids, _ in taken)])
     texts = [text for _, part_texts in taken for text in part_texts]
     order = np.argsort(ids)
-    shingles, counts = shingle_many([texts[index] for index in order.tolist()], ngram=ngram)
+    ordered = [texts[index] for index in order.tolist()]
+    shingles, counts = shingle_many(ordered, ngram=ngram, shingle=shingle)
     sets, set_counts = unique_per_text(shingles, counts)
     similarities = jaccard_pairs(sets, set_counts, np.searchsorted(ids[order], pairs & mask))
     near = similarities >= threshold
