@@ -26,7 +26,7 @@ from dedupe.cache import FileRecord, FileStat, FingerprintCache
 from dedupe.chain import cluster_fingerprints
 from dedupe.cluster import Cluster, attach_keys
 from dedupe.corpus import MAX_FILE_SIZE, Paragraph, Span, read_bytes
-from dedupe.errors import CorpusError
+from dedupe.errors import CorpusError, RecordError
 from dedupe.fingerprint import BATCH_SIZE, Fingerprints, concatenate, fingerprint
 from dedupe.focus import focus_clusters
 from dedupe.hashing import I64
@@ -91,6 +91,8 @@ class Scan:
     skipped_binary: list[str] = field(default_factory=list)
     skipped_undecodable: list[str] = field(default_factory=list)
     """One message per file that did not decode and was skipped."""
+    skipped_records: list[str] = field(default_factory=list)
+    """One message per record file without the text asked for, skipped."""
     read_files: int = 0
     fingerprinted_files: int = 0
     positions: dict[Span, int] = field(default_factory=dict)
@@ -130,8 +132,7 @@ def scan_files(
     chosen = [_File(path, display) for path, display in files]
     stats = _stats(chosen)
     known = cache.known_files(stats) if cache else {}
-    skipped: list[str] = []
-    undecodable: list[str] = []
+    passed_over: dict[str, list[str]] = {"binary": [], "undecodable": [], "records": []}
     read = 0
     kept_files: list[_File] = []
     for number, file in enumerate(chosen, start=1):
@@ -139,11 +140,8 @@ def scan_files(
         if not file.key:
             read += 1
             problem = _read(file, reading)
-            if problem == "binary":
-                skipped.append(file.display)
-                continue
             if problem:
-                undecodable.append(problem)
+                passed_over[problem[0]].append(problem[1])
                 continue
         kept_files.append(file)
         on_progress("reading", number, len(chosen))
@@ -200,8 +198,9 @@ def scan_files(
         texts,
         paragraph_count=len(owner),
         files=[file.display for file in kept_files],
-        skipped_binary=skipped,
-        skipped_undecodable=undecodable,
+        skipped_binary=passed_over["binary"],
+        skipped_undecodable=passed_over["undecodable"],
+        skipped_records=passed_over["records"],
         read_files=read,
         fingerprinted_files=len(missing),
         positions=positions,
@@ -269,11 +268,14 @@ def _bytes(file: _File, reading: Reading) -> bytes:
     return read_bytes(file.path, display=file.display, max_file_size=reading.max_file_size)
 
 
-def _read(file: _File, reading: Reading) -> str:
-    """Read, hash and split a file; ``"binary"``, why it was skipped, or ``""`` when read.
+def _read(file: _File, reading: Reading) -> tuple[str, str] | None:
+    """Read, hash and split a file; ``None`` when read, else why it was passed over:
+    ``("binary", name)``, ``("undecodable", message)`` or ``("records", message)``.
 
     The key hashes the bytes and what the file's units depend on besides them (its format's
-    record options), so a cached row is always what reading the file again would give.
+    record options), so a cached row is always what reading the file again would give. A
+    record file without the text asked for is passed over with its reason, as an
+    undecodable file is: a corpus check should not stop at a CSV of numbers.
     """
     data = _bytes(file, reading)
     hasher = xxhash.xxh3_128(data)
@@ -281,14 +283,16 @@ def _read(file: _File, reading: Reading) -> str:
     file.key = hasher.digest()
     try:
         units = file_units(data, display=file.display, reading=reading)
-    except CorpusError as error:  # bytes that do not decode; a bad record is a RecordError
+    except RecordError as error:
+        return "records", str(error)
+    except CorpusError as error:  # bytes that do not decode
         if reading.encoding_errors != "skip":
             raise
-        return str(error).split("; give the right", 1)[0]
+        return "undecodable", str(error).split("; give the right", 1)[0]
     if units is None:
-        return "binary"
+        return "binary", file.display
     file.paragraphs = units
-    return ""
+    return None
 
 
 def _reread(file: _File, reading: Reading) -> list[Paragraph]:

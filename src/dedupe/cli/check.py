@@ -297,6 +297,8 @@ def scan_corpus(
         note(run, f"skipped binary file: {name}")
     for message in scan.skipped_undecodable:
         warn(run, f"warning: skipped {message}; use --encoding, or --encoding-errors replace")
+    for message in scan.skipped_records:
+        warn(run, f"warning: skipped {message}")
     if cache is not None:
         note(
             run,
