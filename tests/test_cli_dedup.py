@@ -224,3 +224,23 @@ def test_output_is_the_same_whatever_the_order_of_inputs(
     assert run("dedup", "a.jsonl", "b.jsonl", "-o", "two.jsonl") == 0
     assert Path("one.jsonl").read_bytes() == Path("two.jsonl").read_bytes()
     assert Path("one.jsonl").read_text() == f'{{"text": "{FOX}!"}}\n{{"text": "{OTHER}"}}\n'
+
+
+def test_the_cache_keeps_units_apart_for_other_record_options(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One cache, runs with and without --text-field: each gets the units it asked for,
+    also when the file is known by its stat and not read again."""
+    monkeypatch.setattr("dedupe.cache.RACY_SECONDS", -1.0)  # trust the stat table at once
+    monkeypatch.chdir(tmp_path)
+    Path("data.jsonl").write_text(
+        f'{{"body": "{FOX}", "text": "{OTHER}"}}\n{{"body": "{FOX}!", "text": "{FOX}"}}\n'
+    )
+    finding = "data.jsonl:2: near-duplicate of data.jsonl:1 (similarity 1.00)\n"
+    by_body = ["check", "--no-progress", "--text-field", "body", "."]
+    assert main(by_body) == 1
+    assert capsys.readouterr().out == finding
+    assert main(["check", "--no-progress", "."]) == 0  # texts OTHER and FOX: no finding
+    assert capsys.readouterr().out == ""
+    assert main(by_body) == 1
+    assert capsys.readouterr().out == finding

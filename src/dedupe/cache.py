@@ -54,7 +54,7 @@ from dedupe.settings import Settings
 CACHE_FILE_NAME = "fingerprints.sqlite3"
 """The database's name inside the cache folder."""
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 RACY_SECONDS = 2.0
 """A stat row is not trusted for a file modified this close to when it was recorded."""
 KEEP_RESULTS = 4

@@ -42,7 +42,8 @@ class _File:
     path: Path
     display: str
     absolute: str = ""
-    key: bytes = b""
+    content: bytes = b""  # the hash of the file's bytes: what the stat table records
+    key: bytes = b""  # the content and the reading options: the cache row's key
     paragraphs: list[Paragraph] | None = None
     record: FileRecord | None = None
 
@@ -136,7 +137,8 @@ def scan_files(
     read = 0
     kept_files: list[_File] = []
     for number, file in enumerate(chosen, start=1):
-        file.key = known.get(_stat_name(file), b"")
+        file.content = known.get(_stat_name(file), b"")
+        file.key = _row_key(file, reading) if file.content else b""
         if not file.key:
             read += 1
             problem = _read(file, reading)
@@ -155,7 +157,7 @@ def scan_files(
     computed = _fingerprint_files(missing, settings, workers=workers, on_progress=on_progress)
     if cache:
         cache.put(computed)
-        seen = {_stat_name(file): file.key for file in kept_files}
+        seen = {_stat_name(file): file.content for file in kept_files}
         cache.record_files(
             {name: (stats[name], key) for name, key in seen.items() if name in stats}
         )
@@ -272,15 +274,15 @@ def _read(file: _File, reading: Reading) -> tuple[str, str] | None:
     """Read, hash and split a file; ``None`` when read, else why it was passed over:
     ``("binary", name)``, ``("undecodable", message)`` or ``("records", message)``.
 
-    The key hashes the bytes and what the file's units depend on besides them (its format's
-    record options), so a cached row is always what reading the file again would give. A
+    The row key hashes the bytes' hash and what the file's units depend on besides them
+    (its format's record options), so a cached row is always what reading the file again
+    with these options would give, whatever options the stat table was recorded with. A
     record file without the text asked for is passed over with its reason, as an
     undecodable file is: a corpus check should not stop at a CSV of numbers.
     """
     data = _bytes(file, reading)
-    hasher = xxhash.xxh3_128(data)
-    hasher.update(reading.key(file.display))
-    file.key = hasher.digest()
+    file.content = xxhash.xxh3_128_digest(data)
+    file.key = _row_key(file, reading)
     try:
         units = file_units(data, display=file.display, reading=reading)
     except RecordError as error:
@@ -295,11 +297,16 @@ def _read(file: _File, reading: Reading) -> tuple[str, str] | None:
     return None
 
 
+def _row_key(file: _File, reading: Reading) -> bytes:
+    """The cache row key of a file: its content hash and the options its units depend on."""
+    return xxhash.xxh3_128_digest(file.content + reading.key(file.display))
+
+
 def _reread(file: _File, reading: Reading) -> list[Paragraph]:
     """The paragraphs of a file read again; an error if it changed since it was hashed."""
-    key = file.key
+    content = file.content
     problem = _read(file, reading)
-    if file.key != key or problem or file.paragraphs is None:
+    if file.content != content or problem or file.paragraphs is None:
         raise CorpusError(f"{file.display}: changed while dedupe was running; run it again")
     return file.paragraphs
 
