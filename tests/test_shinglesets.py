@@ -141,6 +141,20 @@ def test_verification_in_blocks_equals_one_pass(block_texts: int) -> None:
     assert expected.max() > 0.5
 
 
+def shingled_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of texts of each ``ShingleSets.of_texts`` call from now on."""
+    built: list[int] = []
+    original = ShingleSets.of_texts.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[ShingleSets], *args: Any, **kwargs: Any) -> ShingleSets:
+        store: ShingleSets = original(cls, *args, **kwargs)
+        built.append(len(store))
+        return store
+
+    monkeypatch.setattr(ShingleSets, "of_texts", classmethod(counting))
+    return built
+
+
 def test_the_verifier_answers_later_pairs_from_the_block_it_built(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -151,15 +165,7 @@ def test_the_verifier_answers_later_pairs_from_the_block_it_built(
     everything = ShingleSets.of_texts(
         texts, np.arange(len(groups)), positions=groups.first, ngram=settings.ngram
     )
-    built: list[int] = []
-    original = ShingleSets.of_texts.__func__  # type: ignore[attr-defined]
-
-    def counting(cls: type[ShingleSets], *args: Any, **kwargs: Any) -> ShingleSets:
-        store: ShingleSets = original(cls, *args, **kwargs)
-        built.append(len(store))
-        return store
-
-    monkeypatch.setattr(ShingleSets, "of_texts", classmethod(counting))
+    built = shingled_sizes(monkeypatch)
     verifier = CorpusVerifier(texts, groups.first, settings.ngram)
     first = np.array([[0, 1], [2, 3], [4, 5], [1, 5]])
     later = np.array([[5, 0], [3, 4]])  # only texts the first call shingled
@@ -185,15 +191,7 @@ def test_pairs_across_blocks_shingle_only_the_partners_outside(
     for each block only its partners in later blocks (shingling whole blocks per pair of
     blocks would shingle 18 texts)."""
     texts = [f"text number {number} of nine" for number in range(9)]
-    built: list[int] = []
-    original = ShingleSets.of_texts.__func__  # type: ignore[attr-defined]
-
-    def counting(cls: type[ShingleSets], *args: Any, **kwargs: Any) -> ShingleSets:
-        store: ShingleSets = original(cls, *args, **kwargs)
-        built.append(len(store))
-        return store
-
-    monkeypatch.setattr(ShingleSets, "of_texts", classmethod(counting))
+    built = shingled_sizes(monkeypatch)
     verifier = CorpusVerifier(texts, np.arange(9, dtype=np.int64), 2, block_texts=3)
     pairs = np.array([[0, 6], [3, 7], [6, 7], [0, 1], [2, 4], [5, 8]])
     everything = ShingleSets(np.arange(9), *unique_per_text(*shingle_many(texts, ngram=2))).jaccard(

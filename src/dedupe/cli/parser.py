@@ -181,21 +181,7 @@ def add_dedup(commands: Subparsers) -> None:
     parser.add_argument(
         "--keep", choices=KEEP_POLICIES, help="which record of a cluster is kept (default first)"
     )
-    add_record_options(parser)
-    parser.add_argument(
-        "--threshold",
-        type=float,
-        help=f"minimum Jaccard similarity, in (0, 1] (default {DEFAULT_THRESHOLD})",
-    )
-    parser.add_argument(
-        "--ngram",
-        type=int,
-        help=NGRAM_HELP,
-    )
-    parser.add_argument(
-        "--num-perm", type=int, help=f"MinHash permutations (default {DEFAULT_NUM_PERM})"
-    )
-    parser.add_argument("--seed", type=int, help=f"MinHash seed (default {DEFAULT_SEED})")
+    add_settings_options(parser)
     parser.add_argument("--encoding", help="text encoding of the files (default utf-8)")
     parser.add_argument(
         "--no-progress", action="store_true", help="never draw the progress bar on stderr"
@@ -248,8 +234,8 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_common_options(parser: argparse.ArgumentParser) -> None:
-    """Options every command takes: detection settings, file selection, cache, output."""
+def add_settings_options(parser: argparse.ArgumentParser) -> None:
+    """The detection settings and the record options, for every command that clusters."""
     parser.add_argument(
         "--threshold",
         type=float,
@@ -261,6 +247,11 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--seed", type=int, help=f"MinHash seed (default {DEFAULT_SEED})")
     add_record_options(parser)
+
+
+def add_common_options(parser: argparse.ArgumentParser) -> None:
+    """Options every command takes: detection settings, file selection, cache, output."""
+    add_settings_options(parser)
     parser.add_argument(
         "--include", action="append", metavar="GLOB", help="only check files matching GLOB"
     )
