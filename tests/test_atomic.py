@@ -79,7 +79,9 @@ def test_the_temporary_is_removed_on_sigterm_and_sighup(tmp_path: Path) -> None:
     target = tmp_path / "data.json"
     target.write_text("old")
     script = (
-        "import sys, time\n"
+        "import signal, sys, time\n"
+        "for number in (signal.SIGTERM, signal.SIGHUP):  # as a shell starts it, not nohup\n"
+        "    signal.signal(number, signal.SIG_DFL)\n"
         "from dedupe.atomic import replacing\n"
         "with replacing(sys.argv[1]) as temporary:\n"
         "    temporary.write_text('half')\n"
