@@ -118,7 +118,7 @@ class Skipped:
 
 def format_of(name: str) -> Format:
     """The format a file's suffix names; ``text`` for any other suffix."""
-    suffix = Path(name).suffix.lower()
+    suffix = os.path.splitext(name)[1].lower()  # Path(name).suffix, without a Path per file
     return _SUFFIXES.get(suffix, "text")
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from dedupe import __version__
 from dedupe.atomic import replacing
 from dedupe.cache import FingerprintCache
-from dedupe.cli import CACHE_FOLDER_NAME, EXIT_CLEAN, EXIT_FINDINGS, dedup, report, say
+from dedupe.cli import CACHE_FOLDER_NAME, EXIT_CLEAN, EXIT_FINDINGS, report, say
 from dedupe.cli.baseline import (
     BASELINE_FILE_NAME,
     entries_for,
@@ -204,11 +204,17 @@ def baseline(arguments: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def _dedup(arguments: argparse.Namespace) -> int:
+    from dedupe.cli import dedup  # records, the writers and find_clusters: not for a check
+
+    return dedup.run(arguments)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": check,
     "hook": check,
     "baseline": baseline,
-    "dedup": dedup.run,
+    "dedup": _dedup,
 }
 """Command name -> the function that runs it."""
 
