@@ -18,7 +18,7 @@ TEXTS = ["the quick brown fox jumps over the lazy dog", "", "a b c d e f g h"]
 
 
 def open_cache(folder: Path, warnings: list[str], **changes: object) -> FingerprintCache:
-    options: dict[str, object] = {"settings": Settings(), "encoding": "utf-8", "version": "1.0"}
+    options: dict[str, object] = {"settings": Settings(), "version": "1.0"}
     options.update(changes)
     return FingerprintCache(folder, warn=warnings.append, **options)  # type: ignore[arg-type]
 
@@ -58,10 +58,9 @@ def test_fingerprints_round_trip_through_the_file(tmp_path: Path) -> None:
     [
         {"settings": Settings(seed=2)},
         {"settings": Settings(ngram=DEFAULT_NGRAM + 1)},
-        {"encoding": "latin-1"},
     ],
 )
-def test_other_settings_or_encoding_miss(tmp_path: Path, changes: dict[str, object]) -> None:
+def test_other_settings_miss(tmp_path: Path, changes: dict[str, object]) -> None:
     warnings: list[str] = []
     open_cache(tmp_path, warnings).put({b"file": record(TEXTS)})
     assert open_cache(tmp_path, warnings, **changes).get([b"file"]) == {}
@@ -158,7 +157,7 @@ def _writer(folder: str, worker: int) -> list[str]:
     settings = Settings()
     for round_number in range(15):
         cache = FingerprintCache(
-            Path(folder), settings=settings, encoding="utf-8", version="1.0", warn=warnings.append
+            Path(folder), settings=settings, version="1.0", warn=warnings.append
         )
         key = f"{worker}-{round_number}".encode()
         expected = record([f"{key.decode()} {text}" for text in TEXTS])

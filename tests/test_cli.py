@@ -231,6 +231,25 @@ def test_encoding_option_and_undecodable_file(
     assert err == "dedupe: error: encoding must be a codec Python knows, got 'no-such-codec'\n"
 
 
+def test_the_cache_keeps_units_apart_for_other_reading_options(
+    capsys: pytest.CaptureFixture[str], workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One cache, runs with and without --all-blocks: each gets the blocks it asked for,
+    also when the file is known by its stat and not read again."""
+    monkeypatch.setattr("dedupe.cache.RACY_SECONDS", -1.0)  # trust the stat table at once
+    heading = "# Installing the tool on a new machine"
+    body = "Some words of prose that are here only once in this whole file."
+    (workdir / "notes.md").write_text(f"{heading}\n\n{body}\n\n{heading}\n")
+    finding = "notes.md:5: near-duplicate of notes.md:1 (similarity 1.00)\n"
+    for arguments, expected in (
+        (["check", "notes.md"], ""),  # headings are not prose
+        (["check", "--all-blocks", "notes.md"], finding),
+        (["check", "notes.md"], ""),
+    ):
+        code, out, _ = run(capsys, *arguments)
+        assert (code, out) == (EXIT_FINDINGS if expected else EXIT_CLEAN, expected)
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [

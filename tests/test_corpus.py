@@ -8,6 +8,7 @@ import pytest
 
 from dedupe.corpus import UNWRAPPED_LINE_LENGTH, Span, find_files, split_paragraphs
 from dedupe.errors import CorpusError
+from dedupe.records import Reading
 from dedupe.scan import Scan, scan_files
 from dedupe.settings import Settings
 
@@ -16,7 +17,7 @@ LONG = "word " * (UNWRAPPED_LINE_LENGTH // 5 + 5)
 
 def load_corpus(paths: list[Path], *, encoding: str = "utf-8") -> Scan:
     """Find, read and split the files under ``paths`` as ``find_duplicates_in_files`` does."""
-    return scan_files(find_files(paths), settings=Settings(), encoding=encoding)
+    return scan_files(find_files(paths), settings=Settings(), reading=Reading(encoding=encoding))
 
 
 def spans(text: str) -> list[tuple[int, int]]:

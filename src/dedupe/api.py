@@ -12,6 +12,7 @@ from dedupe.corpus import MAX_FILE_SIZE, Span, find_files
 from dedupe.dask.inputs import TextFiles
 from dedupe.inputs import check_paths, check_texts, series_index
 from dedupe.parallel import resolve_workers
+from dedupe.records import Reading
 from dedupe.scan import scan_files
 from dedupe.settings import Options, settings_from
 
@@ -140,13 +141,8 @@ def find_duplicates_in_files(
     check_paths(paths)
     settings = settings_from(options)
     files = find_files(paths, include=include, exclude=exclude, max_file_size=max_file_size)
-    scan = scan_files(
-        files,
-        settings=settings,
-        encoding=encoding,
-        workers=resolve_workers(workers),
-        max_file_size=max_file_size,
-    )
+    reading = Reading(encoding=encoding, max_file_size=max_file_size)
+    scan = scan_files(files, settings=settings, workers=resolve_workers(workers), reading=reading)
     return scan.clusters
 
 

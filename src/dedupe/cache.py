@@ -13,8 +13,10 @@ for the last few corpora, keyed by a hash of everything they depend on (each fil
 name and content hash in order, the settings, the filters), so a run over a corpus
 exactly as before does not cluster it again.
 
-A row is keyed by the hash of the file's bytes and by everything else the fingerprints
-depend on (library version, encoding, n-gram size, permutations, seed, bands, rows), so a
+A row is keyed by the hash of the file's bytes with the reading options its units depend
+on (``records.Reading.key``: encoding, prose blocks, record fields) and by the settings
+the fingerprints depend on (n-gram size, shingle kind, permutations, seed, bands, rows;
+the library version clears the cache), so a
 hit is always exactly what fingerprinting the file again would give. Concurrent runs are
 safe: the database is in WAL mode, writes happen in one transaction, and a busy database
 is waited for. A cache that is not ours, from another schema or library version, or
@@ -101,13 +103,11 @@ class CacheDamagedError(Exception):
 class FingerprintCache:
     """Fingerprints of whole files, looked up by the hash of the file's bytes."""
 
-    def __init__(
-        self, folder: Path, *, settings: Settings, encoding: str, version: str, warn: Warn
-    ) -> None:
+    def __init__(self, folder: Path, *, settings: Settings, version: str, warn: Warn) -> None:
         self.path = folder / CACHE_FILE_NAME
         self._version = version
         self._bands = settings.band_shape[0]
-        self._settings_key = settings_key(settings, encoding=encoding)
+        self._settings_key = settings_key(settings)
         self._warn = warn
         self._connection: sqlite3.Connection | None = None
         self._run = 0
@@ -432,11 +432,12 @@ class FingerprintCache:
         self._warn(f"cache {self.path.as_posix()} cannot be used ({error}); running without it")
 
 
-def settings_key(settings: Settings, *, encoding: str) -> str:
-    """What fingerprints depend on besides the file's bytes (the threshold only via bands)."""
+def settings_key(settings: Settings) -> str:
+    """What fingerprints depend on besides a file's units (the threshold only via bands);
+    what the units depend on besides the bytes is in each row's key (``Reading.key``)."""
     values = settings.as_dict()
     del values["threshold"], values["keep"]
-    return json.dumps({**values, "encoding": encoding}, sort_keys=True)
+    return json.dumps(values, sort_keys=True)
 
 
 def _use_write_ahead_log(connection: sqlite3.Connection) -> None:

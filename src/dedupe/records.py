@@ -81,17 +81,13 @@ class Reading:
             if not isinstance(value, str) or not value or "" in value.split("."):
                 raise SettingsError(f"{name} must name a field, got {value!r}")
 
-    def cache_key(self) -> str:
-        """What every file's units depend on besides its bytes and the settings."""
-        replace = "+replace" if self.encoding_errors == "replace" else ""
-        prose = "+prose" if self.prose_only else ""
-        return f"{self.encoding}{replace}{prose}"
-
     def key(self, display: str) -> bytes:
-        """What one file's units depend on besides its bytes, by its format."""
+        """What a file's units depend on besides its bytes: the decoding, and the options of
+        its format (part of its cache row's key)."""
         kind = format_of(display)
         detail = {"jsonl": self.text_field, "text": self.unit}.get(kind, self.text_column)
-        return f"{kind}\0{detail}\0{self.skip_invalid}".encode()
+        decoding = f"{self.encoding}\0{self.encoding_errors == 'replace'}\0{self.prose_only}"
+        return f"{kind}\0{detail}\0{self.skip_invalid}\0{decoding}".encode()
 
 
 DEFAULT_READING = Reading()

@@ -25,12 +25,12 @@ import xxhash
 from dedupe.cache import FileRecord, FileStat, FingerprintCache
 from dedupe.chain import cluster_fingerprints
 from dedupe.cluster import Cluster, attach_keys
-from dedupe.corpus import MAX_FILE_SIZE, Paragraph, Span, read_bytes
+from dedupe.corpus import Paragraph, Span, read_bytes
 from dedupe.errors import CorpusError, RecordError
 from dedupe.fingerprint import BATCH_SIZE, Fingerprints, concatenate, fingerprint
 from dedupe.focus import focus_clusters
 from dedupe.hashing import I64
-from dedupe.records import Reading, file_units
+from dedupe.records import DEFAULT_READING, Reading, file_units
 from dedupe.settings import Settings
 
 STDIN = "-"
@@ -108,14 +108,12 @@ def scan_files(
     files: Sequence[tuple[Path, str]],
     *,
     settings: Settings,
-    encoding: str = "utf-8",
     min_length: int = 0,
     min_words: int = 0,
     cache: FingerprintCache | None = None,
     workers: int = 1,
     on_progress: Callable[[str, int, int], None] = lambda stage, done, total: None,
-    max_file_size: int = MAX_FILE_SIZE,
-    reading: Reading | None = None,
+    reading: Reading = DEFAULT_READING,
     focus: frozenset[str] | None = None,
 ) -> Scan:
     """Cluster the paragraphs of ``files`` (``(path, display name)``, in priority order).
@@ -129,7 +127,6 @@ def scan_files(
     made (``dedupe.focus``), cut to those paragraphs
     and their representatives: what the hook reports, without clustering the rest.
     """
-    reading = reading or Reading(encoding=encoding, max_file_size=max_file_size)
     chosen = [_File(path, display) for path, display in files]
     stats = _stats(chosen)
     known = cache.known_files(stats) if cache else {}

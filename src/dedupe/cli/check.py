@@ -275,7 +275,6 @@ def scan_corpus(
         FingerprintCache(
             run.cache_dir,
             settings=run.settings,
-            encoding=run.reading.cache_key(),
             version=__version__,
             warn=lambda message: warn(run, f"warning: {message}"),
         )
