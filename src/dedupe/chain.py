@@ -60,10 +60,8 @@ def _candidates(fingerprints: Fingerprints, settings: Settings, workers: int) ->
     """Steps 2 and 3 on fingerprints: the distinct texts and their candidate pairs."""
     groups = group_identical(fingerprints.content, fingerprints.token_counts, keep=settings.keep)
     keys = fingerprints.band_keys
-    columns = (keys[groups.first, band] for band in range(keys.shape[1]))
-    return groups, candidate_pairs(
-        columns, count=len(groups), shared=settings.shared_bands, workers=workers
-    )
+    columns = (keys[:, band] for band in range(keys.shape[1]))
+    return groups, _distinct_candidates(groups, columns, settings, workers=workers)
 
 
 def cluster_groups(
@@ -77,15 +75,26 @@ def cluster_groups(
 ) -> PositionClusters:
     """Steps 3 to 6 with the band keys of every input position given one band at a time
     (candidates counted in files of the folder ``spill``, when given)."""
-    distinct_columns = (column[groups.first] for column in band_columns)
-    pairs = candidate_pairs(
-        distinct_columns,
+    pairs = _distinct_candidates(groups, band_columns, settings, workers=workers, spill=spill)
+    return verified_clusters(texts, groups, pairs, settings, workers=workers)
+
+
+def _distinct_candidates(
+    groups: Groups,
+    band_columns: Iterable[U64],
+    settings: Settings,
+    *,
+    workers: int,
+    spill: Path | None = None,
+) -> I64:
+    """Step 3: candidate pairs of the distinct texts, from band columns of every position."""
+    return candidate_pairs(
+        (column[groups.first] for column in band_columns),
         count=len(groups),
         shared=settings.shared_bands,
         workers=workers,
         spill=spill,
     )
-    return verified_clusters(texts, groups, pairs, settings, workers=workers)
 
 
 def verified_clusters(
